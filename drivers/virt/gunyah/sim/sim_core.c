@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A simulated Gunyah hypervisor for testing.
+ *
+ * It registers itself as the backend of the Gunyah hypercall layer and
+ * answers the calls of this kernel the way the hypervisor would: the same
+ * function IDs, registers and error codes. Objects such as message queues,
+ * doorbells and vCPUs are named by capability IDs in a capability space of
+ * their own, so a call on an unknown capability fails as on real hardware.
+ */
+
+#define pr_fmt(fmt) "gunyah_sim: " fmt
+
+#include <linux/arm-smccc.h>
+#include <linux/gunyah.h>
+#include <linux/gunyah_hvc_backend.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+
+#include "gunyah_sim.h"
+
+static ushort api_version = GUNYAH_API_V1;
+module_param(api_version, ushort, 0444);
+MODULE_PARM_DESC(api_version, "API version reported by hyp_identify");
+
+/* SMCCC vendor-hypervisor service calls (fast, SMC32, owner 6). */
+#define GUNYAH_SIM_CALL_COUNT	0x8600ff00
+#define GUNYAH_SIM_REVISION	0x8600ff03
+
+/* Bits 23:17 of a function ID must be zero. */
+#define GUNYAH_SIM_FN_MBZ	GENMASK(23, 17)
+
+/* Features of the public hypervisor: flags0 bits 0..11, FPRR scheduler. */
+#define GUNYAH_SIM_FLAGS0	(GENMASK_ULL(11, 0) | \
+				 FIELD_PREP(GUNYAH_API_FLAGS0_SCHEDULER_MASK, 1))
+
+/**
+ * enum gunyah_sim_object_type - Kinds of object in the simulated cspace
+ * @GUNYAH_SIM_OBJ_MSGQUEUE: a message queue
+ * @GUNYAH_SIM_OBJ_DOORBELL: a doorbell
+ * @GUNYAH_SIM_OBJ_VCPU: a virtual CPU
+ * @GUNYAH_SIM_OBJ_ADDRSPACE: a guest address space
+ * @GUNYAH_SIM_OBJ_MEMEXTENT: a memory extent
+ * @GUNYAH_SIM_OBJ_VPM_GROUP: a virtual power-management group
+ */
+enum gunyah_sim_object_type {
+	GUNYAH_SIM_OBJ_MSGQUEUE,
+	GUNYAH_SIM_OBJ_DOORBELL,
+	GUNYAH_SIM_OBJ_VCPU,
+	GUNYAH_SIM_OBJ_ADDRSPACE,
+	GUNYAH_SIM_OBJ_MEMEXTENT,
+	GUNYAH_SIM_OBJ_VPM_GROUP,
+};
+
+/**
+ * struct gunyah_sim_object - An object named by a capability
+ * @type: what kind of object this is
+ */
+struct gunyah_sim_object {
+	enum gunyah_sim_object_type type;
+};
+
+/**
+ * struct gunyah_sim - The simulated hypervisor
+ * @lock: protects @identity
+ * @identity: how the hypervisor introduces itself
+ * @caps: the host's capability space, capability ID to &struct
+ *        gunyah_sim_object; the xarray's own lock serialises changes
+ */
+struct gunyah_sim {
+	spinlock_t lock;
+	struct gunyah_sim_identity identity;
+	struct xarray caps;
+};
+
+static struct gunyah_sim *gunyah_sim;
+
+typedef void (*gunyah_sim_handler_t)(struct gunyah_sim *sim,
+				     const struct arm_smccc_1_2_regs *args,
+				     struct arm_smccc_1_2_regs *res);
+
+static void gunyah_sim_call_uid(struct gunyah_sim *sim,
+				const struct arm_smccc_1_2_regs *args,
+				struct arm_smccc_1_2_regs *res)
+{
+	spin_lock(&sim->lock);
+	if (sim->identity.uid_unsupported) {
+		res->a0 = SMCCC_RET_NOT_SUPPORTED;
+	} else {
+		res->a0 = sim->identity.uid[0];
+		res->a1 = sim->identity.uid[1];
+		res->a2 = sim->identity.uid[2];
+		res->a3 = sim->identity.uid[3];
+	}
+	spin_unlock(&sim->lock);
+}
+
+static void gunyah_sim_revision(struct gunyah_sim *sim,
+				const struct arm_smccc_1_2_regs *args,
+				struct arm_smccc_1_2_regs *res)
+{
+	spin_lock(&sim->lock);
+	res->a0 = sim->identity.api_info;
+	spin_unlock(&sim->lock);
+}
+
+static void gunyah_sim_hyp_identify(struct gunyah_sim *sim,
+				    const struct arm_smccc_1_2_regs *args,
+				    struct arm_smccc_1_2_regs *res)
+{
+	spin_lock(&sim->lock);
+	res->a0 = sim->identity.api_info;
+	res->a1 = sim->identity.flags[0];
+	res->a2 = sim->identity.flags[1];
+	res->a3 = sim->identity.flags[2];
+	spin_unlock(&sim->lock);
+}
+
+/*
+ * Look up the object a capability names. Until the models of message queues,
+ * doorbells and vCPUs populate the cspace every capability is empty.
+ */
+static struct gunyah_sim_object *
+gunyah_sim_lookup(struct gunyah_sim *sim, u64 capid,
+		  enum gunyah_sim_object_type type, unsigned long *err)
+{
+	struct gunyah_sim_object *obj;
+
+	obj = capid > ULONG_MAX ? NULL : xa_load(&sim->caps, capid);
+	if (!obj) {
+		*err = GUNYAH_ERROR_CSPACE_CAP_NULL;
+		return NULL;
+	}
+	if (obj->type != type) {
+		*err = GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE;
+		return NULL;
+	}
+
+	return obj;
+}
+
+#define GUNYAH_SIM_OBJECT_CALL(name, objtype)				\
+static void gunyah_sim_##name(struct gunyah_sim *sim,			\
+			      const struct arm_smccc_1_2_regs *args,	\
+			      struct arm_smccc_1_2_regs *res)		\
+{									\
+	if (gunyah_sim_lookup(sim, args->a1, objtype, &res->a0))	\
+		res->a0 = GUNYAH_ERROR_UNIMPLEMENTED;			\
+}
+
+GUNYAH_SIM_OBJECT_CALL(bell_send, GUNYAH_SIM_OBJ_DOORBELL)
+GUNYAH_SIM_OBJECT_CALL(bell_set_mask, GUNYAH_SIM_OBJ_DOORBELL)
+GUNYAH_SIM_OBJECT_CALL(msgq_send, GUNYAH_SIM_OBJ_MSGQUEUE)
+GUNYAH_SIM_OBJECT_CALL(msgq_recv, GUNYAH_SIM_OBJ_MSGQUEUE)
+GUNYAH_SIM_OBJECT_CALL(addrspace_map, GUNYAH_SIM_OBJ_ADDRSPACE)
+GUNYAH_SIM_OBJECT_CALL(addrspace_unmap, GUNYAH_SIM_OBJ_ADDRSPACE)
+GUNYAH_SIM_OBJECT_CALL(vcpu_set_affinity, GUNYAH_SIM_OBJ_VCPU)
+GUNYAH_SIM_OBJECT_CALL(vpm_group_get_state, GUNYAH_SIM_OBJ_VPM_GROUP)
+GUNYAH_SIM_OBJECT_CALL(vcpu_run, GUNYAH_SIM_OBJ_VCPU)
+
+/* memextent_donate names its extents in X2 and X3; X1 holds options. */
+static void gunyah_sim_memextent_donate(struct gunyah_sim *sim,
+					const struct arm_smccc_1_2_regs *args,
+					struct arm_smccc_1_2_regs *res)
+{
+	if (gunyah_sim_lookup(sim, args->a3, GUNYAH_SIM_OBJ_MEMEXTENT,
+			      &res->a0))
+		res->a0 = GUNYAH_ERROR_UNIMPLEMENTED;
+}
+
+static const struct {
+	u32 fn;
+	gunyah_sim_handler_t handler;
+} gunyah_sim_calls[] = {
+	{ ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID, gunyah_sim_call_uid },
+	{ GUNYAH_SIM_REVISION, gunyah_sim_revision },
+	{ GUNYAH_HYPERCALL_HYP_IDENTIFY, gunyah_sim_hyp_identify },
+	{ GUNYAH_HYPERCALL_BELL_SEND, gunyah_sim_bell_send },
+	{ GUNYAH_HYPERCALL_BELL_SET_MASK, gunyah_sim_bell_set_mask },
+	{ GUNYAH_HYPERCALL_MSGQ_SEND, gunyah_sim_msgq_send },
+	{ GUNYAH_HYPERCALL_MSGQ_RECV, gunyah_sim_msgq_recv },
+	{ GUNYAH_HYPERCALL_ADDRSPACE_MAP, gunyah_sim_addrspace_map },
+	{ GUNYAH_HYPERCALL_ADDRSPACE_UNMAP, gunyah_sim_addrspace_unmap },
+	{ GUNYAH_HYPERCALL_VCPU_SET_AFFINITY, gunyah_sim_vcpu_set_affinity },
+	{ GUNYAH_HYPERCALL_VPM_GROUP_GET_STATE, gunyah_sim_vpm_group_get_state },
+	{ GUNYAH_HYPERCALL_MEMEXTENT_DONATE, gunyah_sim_memextent_donate },
+	{ GUNYAH_HYPERCALL_VCPU_RUN, gunyah_sim_vcpu_run },
+};
+
+/*
+ * Dispatch one call. Unknown function IDs, and IDs with bits 23:17 set, get
+ * the SMCCC "unknown function" answer, which is also Gunyah's
+ * ERROR_UNIMPLEMENTED; CALL_COUNT is deprecated and answers the same.
+ */
+static void gunyah_sim_call(const struct arm_smccc_1_2_regs *args,
+			    struct arm_smccc_1_2_regs *res)
+{
+	u32 fn = args->a0;
+	int i;
+
+	*res = (struct arm_smccc_1_2_regs) { .a0 = SMCCC_RET_NOT_SUPPORTED };
+
+	if (upper_32_bits(args->a0) || (fn & GUNYAH_SIM_FN_MBZ))
+		return;
+
+	for (i = 0; i < ARRAY_SIZE(gunyah_sim_calls); i++) {
+		if (gunyah_sim_calls[i].fn == fn) {
+			gunyah_sim_calls[i].handler(gunyah_sim, args, res);
+			return;
+		}
+	}
+}
+
+static const struct gunyah_hvc_backend gunyah_sim_backend = {
+	.owner = THIS_MODULE,
+	.call = gunyah_sim_call,
+};
+
+/**
+ * gunyah_sim_get_identity() - Read how the simulator introduces itself
+ * @identity: filled with the UID and hyp_identify answers
+ */
+void gunyah_sim_get_identity(struct gunyah_sim_identity *identity)
+{
+	spin_lock(&gunyah_sim->lock);
+	*identity = gunyah_sim->identity;
+	spin_unlock(&gunyah_sim->lock);
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_get_identity);
+
+/**
+ * gunyah_sim_set_identity() - Change how the simulator introduces itself
+ * @identity: the UID and hyp_identify answers to give from now on
+ */
+void gunyah_sim_set_identity(const struct gunyah_sim_identity *identity)
+{
+	spin_lock(&gunyah_sim->lock);
+	gunyah_sim->identity = *identity;
+	spin_unlock(&gunyah_sim->lock);
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_set_identity);
+
+static int __init gunyah_sim_init(void)
+{
+	struct gunyah_sim *sim;
+	int ret;
+
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+
+	spin_lock_init(&sim->lock);
+	xa_init(&sim->caps);
+	sim->identity = (struct gunyah_sim_identity) {
+		.uid = { 0xcd8fd5c1, 0xdb5f53a4, 0x36ce6592, 0x145f3d67 },
+		.api_info = FIELD_PREP(GUNYAH_API_INFO_VARIANT_MASK,
+				       GUNYAH_API_VARIANT_QUALCOMM) |
+			    GUNYAH_API_INFO_IS_64BIT |
+			    FIELD_PREP(GUNYAH_API_INFO_API_VERSION_MASK,
+				       api_version),
+		.flags = { GUNYAH_SIM_FLAGS0, 0, 0 },
+	};
+	gunyah_sim = sim;
+
+	ret = gunyah_hvc_set_backend(&gunyah_sim_backend);
+	if (ret)
+		goto err_free;
+
+	pr_info("simulated Gunyah hypervisor ready (API v%u)\n", api_version);
+	return 0;
+
+err_free:
+	gunyah_sim = NULL;
+	xa_destroy(&sim->caps);
+	kfree(sim);
+	return ret;
+}
+/* Before the Gunyah core looks for a hypervisor when both are built in. */
+subsys_initcall(gunyah_sim_init);
+
+static void __exit gunyah_sim_exit(void)
+{
+	gunyah_hvc_clear_backend(&gunyah_sim_backend);
+	xa_destroy(&gunyah_sim->caps);
+	kfree(gunyah_sim);
+	gunyah_sim = NULL;
+}
+module_exit(gunyah_sim_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Simulated Gunyah hypervisor for testing");
