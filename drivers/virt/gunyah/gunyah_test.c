@@ -149,18 +149,20 @@ static void gunyah_uid_call_id_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID, 0x8600ff01);
 }
 
-#define GUNYAH_UID_WORDS 0xcd8fd5c1, 0xdb5f53a4, 0x36ce6592, 0x145f3d67
+/* Gunyah's UID as the hypervisor returns it in X0..X3. */
+static const unsigned long gunyah_uid_words[4] = {
+	0xcd8fd5c1, 0xdb5f53a4, 0x36ce6592, 0x145f3d67,
+};
 
 static void gunyah_uid_match_test(struct kunit *test)
 {
-	const unsigned long words[4] = { GUNYAH_UID_WORDS };
 	const uuid_t gunyah_uuid = GUNYAH_UUID;
 	const u8 bytes[16] = {
 		0xc1, 0xd5, 0x8f, 0xcd, 0xa4, 0x53, 0x5f, 0xdb,
 		0x92, 0x65, 0xce, 0x36, 0x67, 0x3d, 0x5f, 0x14,
 	};
 
-	KUNIT_EXPECT_TRUE(test, gunyah_uid_is_gunyah(words));
+	KUNIT_EXPECT_TRUE(test, gunyah_uid_is_gunyah(gunyah_uid_words));
 	KUNIT_EXPECT_MEMEQ(test, gunyah_uuid.b, bytes, sizeof(bytes));
 }
 
@@ -196,14 +198,13 @@ static void gunyah_uid_mismatch_test(struct kunit *test)
 
 static void gunyah_uid_single_byte_test(struct kunit *test)
 {
-	const unsigned long good[4] = { GUNYAH_UID_WORDS };
 	unsigned long words[4];
 	int word, byte;
 
 	/* Any one byte changed is another UID. */
 	for (word = 0; word < 4; word++) {
 		for (byte = 0; byte < 4; byte++) {
-			memcpy(words, good, sizeof(words));
+			memcpy(words, gunyah_uid_words, sizeof(words));
 			words[word] ^= 0x01UL << (byte * 8);
 			KUNIT_EXPECT_FALSE_MSG(test, gunyah_uid_is_gunyah(words),
 					       "word %d byte %d", word, byte);

@@ -180,8 +180,8 @@ static void gunyah_sim_empty_cspace_test(struct kunit *test)
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
 	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_unmap(4, 5, &map),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_memextent_donate(0, 5, 6, 0,
-								 PAGE_SIZE),
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_memextent_donate(0, 5, 6, 0, PAGE_SIZE),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
 	KUNIT_EXPECT_EQ(test, gunyah_hypercall_vcpu_run(GUNYAH_CAPID_INVAL,
 							resume, &run),

@@ -72,7 +72,7 @@ struct gunyah_sim_object {
  *        gunyah_sim_object; the xarray's own lock serialises changes
  */
 struct gunyah_sim {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects identity */
 	struct gunyah_sim_identity identity;
 	struct xarray caps;
 };
@@ -279,6 +279,7 @@ err_free:
 	kfree(sim);
 	return ret;
 }
+
 /* Before the Gunyah core looks for a hypervisor when both are built in. */
 subsys_initcall(gunyah_sim_init);
 

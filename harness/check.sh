@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make check: every test and check. Prints one line per check and closes
+# with "check: N passed, N failed" (KUnit and selftest results count one
+# each, the other checks one each).
+source "$(dirname "$0")/lib.sh"
+
+t0=$(date +%s)
+mkdir -p "$B/out"
+rm -f "$B/out/results"
+bash "$H/setup.sh"
+bash "$H/prepare.sh"
+
+tests_passed=0 tests_failed=0
+if bash "$H/build.sh" test; then
+	result build-test-kernel pass "modules, KASAN, lockdep, kmemleak, UBSAN, KUnit"
+	bash "$H/static.sh" test "$B/src" "$B/obj/test"
+	bash "$H/initramfs.sh" test
+	logf=$B/out/test/check.log
+	log "booting the test kernel (console log: $logf)"
+	bash "$H/qemu.sh" test check "$logf" > /dev/null || true
+	set +e
+	python3 "$H/results.py" "$logf" \
+		--expect-suite gunyah_error --expect-suite gunyah_hypercall \
+		--expect-suite gunyah_identify --expect-suite gunyah_sim_detect \
+		> "$B/out/test/results.txt"
+	rc=$?
+	set -e
+	cat "$B/out/test/results.txt"
+	line=$(grep '^RESULT:' "$B/out/test/results.txt")
+	tests_passed=$(sed -E 's/RESULT: ([0-9]+) passed.*/\1/' <<< "$line")
+	tests_failed=$(sed -E 's/.* ([0-9]+) failed/\1/' <<< "$line")
+	if [ $rc = 0 ]; then
+		result boot-and-tests pass "$(head -1 "$B/out/test/results.txt")"
+	else
+		result boot-and-tests fail "see $B/out/test/results.txt and $logf"
+	fi
+else
+	result build-test-kernel fail
+fi
+
+bash "$H/series.sh" --check || result series fail "series.sh stopped"
+
+checks_passed=$(grep -c '^pass ' "$B/out/results" || true)
+checks_failed=$(grep -c '^fail ' "$B/out/results" || true)
+echo
+echo "Checks ($(( $(date +%s) - t0 ))s):"
+sed 's/^/  /' "$B/out/results"
+echo "check: $((tests_passed + checks_passed)) passed, $((tests_failed + checks_failed)) failed"
+[ $((tests_failed + checks_failed)) = 0 ]
