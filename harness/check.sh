@@ -11,6 +11,12 @@ bash "$H/setup.sh"
 bash "$H/prepare.sh"
 
 tests_passed=0 tests_failed=0
+if python3 "$H/test_results.py" > "$B/out/test_results.log" 2>&1; then
+	result harness-selftest pass "results.py catches every kind of report"
+else
+	cat "$B/out/test_results.log"
+	result harness-selftest fail
+fi
 if bash "$H/build.sh" test; then
 	result build-test-kernel pass "modules, KASAN, lockdep, kmemleak, UBSAN, KUnit"
 	bash "$H/static.sh" test "$B/src" "$B/obj/test"
@@ -22,6 +28,7 @@ if bash "$H/build.sh" test; then
 	python3 "$H/results.py" "$logf" \
 		--expect-suite gunyah_error --expect-suite gunyah_hypercall \
 		--expect-suite gunyah_identify --expect-suite gunyah_sim_detect \
+		--expect-suite harness_boot \
 		> "$B/out/test/results.txt"
 	rc=$?
 	set -e

@@ -49,6 +49,8 @@ static void gunyah_sim_detect_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.variant, GUNYAH_API_VARIANT_QUALCOMM);
 	KUNIT_EXPECT_TRUE(test, info.features & BIT_ULL(GUNYAH_FEATURE_MSGQUEUE));
 	KUNIT_EXPECT_TRUE(test, info.features & BIT_ULL(GUNYAH_FEATURE_VCPU_RUN));
+	/* What the public hypervisor reports: no watchdog, FPRR scheduler. */
+	KUNIT_EXPECT_EQ(test, info.features, 0x10000eff);
 }
 
 /* The core module loaded against the simulator and kept its features. */

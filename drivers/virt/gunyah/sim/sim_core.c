@@ -34,8 +34,11 @@ MODULE_PARM_DESC(api_version, "API version reported by hyp_identify");
 /* Bits 23:17 of a function ID must be zero. */
 #define GUNYAH_SIM_FN_MBZ	GENMASK(23, 17)
 
-/* Features of the public hypervisor: flags0 bits 0..11, FPRR scheduler. */
-#define GUNYAH_SIM_FLAGS0	(GENMASK_ULL(11, 0) | \
+/*
+ * Features of the public hypervisor as it reports them (0x10000eff): all of
+ * bits 0..11 but the watchdog, and the FPRR scheduler.
+ */
+#define GUNYAH_SIM_FLAGS0	(GENMASK_ULL(11, 9) | GENMASK_ULL(7, 0) | \
 				 FIELD_PREP(GUNYAH_API_FLAGS0_SCHEDULER_MASK, 1))
 
 /**
