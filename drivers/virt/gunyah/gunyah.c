@@ -15,6 +15,8 @@
 #include <linux/gunyah.h>
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/of_platform.h>
+#include <linux/platform_device.h>
 #include <linux/printk.h>
 
 #include "gunyah_detect.h"
@@ -120,6 +122,31 @@ static void gunyah_print_info(const struct gunyah_hyp_info *info)
 		info->api_version, info->variant, info->features, names);
 }
 
+/*
+ * The hypervisor's devicetree node holds the resource manager's node; the
+ * boot firmware marks it "simple-bus", but a node added later (or a bare
+ * "gunyah-hypervisor") needs its children created here.
+ */
+static int gunyah_hyp_probe(struct platform_device *pdev)
+{
+	return devm_of_platform_populate(&pdev->dev);
+}
+
+static const struct of_device_id gunyah_hyp_of_match[] = {
+	{ .compatible = "qcom,gunyah-hypervisor" },
+	{ .compatible = "gunyah-hypervisor" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, gunyah_hyp_of_match);
+
+static struct platform_driver gunyah_hyp_driver = {
+	.probe = gunyah_hyp_probe,
+	.driver = {
+		.name = "gunyah",
+		.of_match_table = gunyah_hyp_of_match,
+	},
+};
+
 static int __init gunyah_init(void)
 {
 	int ret;
@@ -131,12 +158,13 @@ static int __init gunyah_init(void)
 		return ret;
 
 	gunyah_print_info(&gunyah_info);
-	return 0;
+	return platform_driver_register(&gunyah_hyp_driver);
 }
 module_init(gunyah_init);
 
 static void __exit gunyah_exit(void)
 {
+	platform_driver_unregister(&gunyah_hyp_driver);
 }
 module_exit(gunyah_exit);
 
