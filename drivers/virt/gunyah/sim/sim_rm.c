@@ -514,7 +514,7 @@ int gunyah_sim_rm_init(struct gunyah_sim *sim)
 	INIT_LIST_HEAD(&rm->clients);
 	INIT_LIST_HEAD(&rm->deferred);
 	INIT_LIST_HEAD(&rm->scripts);
-	xa_init(&rm->vms);
+	xa_init_flags(&rm->vms, XA_FLAGS_ALLOC);
 	xa_init_flags(&rm->parcels, XA_FLAGS_ALLOC1);
 
 	ret = -EINVAL;

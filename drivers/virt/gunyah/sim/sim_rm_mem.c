@@ -174,8 +174,8 @@ static u32 gunyah_sim_add_sgl(struct gunyah_sim_rm *rm,
 			      const struct gunyah_sim_rm_list *list)
 {
 	struct gunyah_sim_rm_sgl *sgl, *e;
+	u64 ipa, size, e_ipa, e_size;
 	unsigned int i, j;
-	u64 ipa, size;
 
 	for (i = 0; i < list->count; i++) {
 		ipa = get_unaligned_le64(list->entries + i * 16);
@@ -186,11 +186,12 @@ static u32 gunyah_sim_add_sgl(struct gunyah_sim_rm *rm,
 			return GUNYAH_SIM_RM_MEM_INVALID;
 		if (!gunyah_sim_range_free(rm, p->owner, ipa, size))
 			return GUNYAH_SIM_RM_MEM_INVALID;
-		for (j = 0; j < i; j++)
-			if (gunyah_sim_ranges_overlap(ipa, size,
-				get_unaligned_le64(list->entries + j * 16),
-				get_unaligned_le64(list->entries + j * 16 + 8)))
+		for (j = 0; j < i; j++) {
+			e_ipa = get_unaligned_le64(list->entries + j * 16);
+			e_size = get_unaligned_le64(list->entries + j * 16 + 8);
+			if (gunyah_sim_ranges_overlap(ipa, size, e_ipa, e_size))
 				return GUNYAH_SIM_RM_MEM_INVALID;
+		}
 	}
 
 	sgl = krealloc_array(p->sgl, p->nsgl + list->count, sizeof(*sgl),
@@ -233,14 +234,15 @@ static u32 gunyah_sim_check_attrs(u8 mem_type,
 				  const struct gunyah_sim_rm_list *attrs)
 {
 	unsigned int i, j;
+	bool io = mem_type == GUNYAH_SIM_MEM_IO;
 	u16 attr, vmid;
+	bool device;
 
 	for (i = 0; i < attrs->count; i++) {
 		attr = get_unaligned_le16(attrs->entries + i * 4);
 		vmid = get_unaligned_le16(attrs->entries + i * 4 + 2);
-		if (attr > GUNYAH_SIM_ATTR_MAX ||
-		    (mem_type == GUNYAH_SIM_MEM_IO) !=
-		    (attr == GUNYAH_SIM_ATTR_DEVICE))
+		device = attr == GUNYAH_SIM_ATTR_DEVICE;
+		if (attr > GUNYAH_SIM_ATTR_MAX || io != device)
 			return GUNYAH_SIM_RM_ARG_INVALID;
 		for (j = 0; j < i; j++)
 			if (get_unaligned_le16(attrs->entries + j * 4 + 2) == vmid)
@@ -288,6 +290,7 @@ static u32 gunyah_sim_mem_create(struct gunyah_sim_rm *rm,
 	unsigned int i;
 	u8 mem_type, flags;
 	u32 err, handle;
+	bool share;
 
 	if (c->len < 8)
 		return GUNYAH_SIM_RM_MSG_INVALID;
@@ -311,7 +314,8 @@ static u32 gunyah_sim_mem_create(struct gunyah_sim_rm *rm,
 	err = err ?: gunyah_sim_check_attrs(mem_type, &attrs);
 	if (err)
 		return err;
-	if (gunyah_sim_acl_has(&acl, owner) != (trans == GUNYAH_SIM_TRANS_SHARE))
+	share = trans == GUNYAH_SIM_TRANS_SHARE;
+	if (gunyah_sim_acl_has(&acl, owner) != share)
 		return GUNYAH_SIM_RM_ARG_INVALID;
 	if (trans == GUNYAH_SIM_TRANS_DONATE &&
 	    (acl.count != 1 || attrs.count ||
@@ -384,13 +388,15 @@ gunyah_sim_parcel_get(struct gunyah_sim_rm *rm, struct gunyah_sim_rm_call *c,
 		      bool owner, u32 *err)
 {
 	struct gunyah_sim_rm_parcel *p;
+	bool is_owner;
 
 	p = xa_load(&rm->parcels, get_unaligned_le32(c->req));
+	is_owner = p && p->owner == c->client->vmid;
 	if (!p) {
 		*err = GUNYAH_SIM_RM_HANDLE_INVALID;
 		return NULL;
 	}
-	if ((p->owner == c->client->vmid) != owner) {
+	if (owner != is_owner) {
 		*err = GUNYAH_SIM_RM_DENIED;
 		return NULL;
 	}
