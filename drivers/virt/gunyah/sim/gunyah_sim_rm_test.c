@@ -118,7 +118,7 @@ static void t_wait_requests(struct kunit *test, u64 n)
 		gunyah_sim_rm_get_stats(&st);
 		if (st.requests >= n)
 			return;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	KUNIT_FAIL(test, "RM handled %llu requests, expected %llu",
 		   st.requests, n);
@@ -133,7 +133,7 @@ static void t_wait_rx_packets(struct kunit *test, u64 n)
 		gunyah_sim_rm_get_stats(&st);
 		if (st.packets_rx >= n)
 			return;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	KUNIT_FAIL(test, "RM received %llu packets, expected %llu",
 		   st.packets_rx, n);
@@ -422,7 +422,7 @@ static void gunyah_sim_rm_irq_edges_test(struct kunit *test)
 		gunyah_sim_rm_get_stats(&st);
 		if (st.packets_tx >= 3)
 			break;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	KUNIT_EXPECT_EQ(test, st.packets_tx, 3);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx_irqs), 1);
