@@ -25,4 +25,71 @@ struct gunyah_sim_identity {
 void gunyah_sim_get_identity(struct gunyah_sim_identity *identity);
 void gunyah_sim_set_identity(const struct gunyah_sim_identity *identity);
 
+/**
+ * enum gunyah_sim_rm_profile - Which Resource Manager the simulator imitates
+ * @GUNYAH_SIM_RM_PUBLIC: the public 12/2023 RM: its message set, everything
+ *                        else RM_ERROR_UNIMPLEMENTED
+ * @GUNYAH_SIM_RM_FULL: also VM_SET_BOOT_CONTEXT, VM_SET_DEMAND_PAGING and
+ *                      VM_SET_ADDRESS_LAYOUT
+ */
+enum gunyah_sim_rm_profile {
+	GUNYAH_SIM_RM_PUBLIC,
+	GUNYAH_SIM_RM_FULL,
+};
+
+void gunyah_sim_rm_set_profile(enum gunyah_sim_rm_profile profile);
+enum gunyah_sim_rm_profile gunyah_sim_rm_get_profile(void);
+void gunyah_sim_rm_reset(void);
+
+/**
+ * struct gunyah_sim_rm_stats - What the simulated RM has done
+ * @packets_rx: msgq messages the RM received from hosts
+ * @requests: complete requests processed
+ * @dropped_rx: malformed or unmatched packets dropped
+ * @packets_tx: msgq messages the RM sent
+ * @replies: replies generated (dropped ones included)
+ * @notifications: notifications generated
+ * @dropped_replies: buffered replies replaced by newer ones
+ */
+struct gunyah_sim_rm_stats {
+	u64 packets_rx;
+	u64 requests;
+	u64 dropped_rx;
+	u64 packets_tx;
+	u64 replies;
+	u64 notifications;
+	u64 dropped_replies;
+};
+
+void gunyah_sim_rm_get_stats(struct gunyah_sim_rm_stats *stats);
+int gunyah_sim_rm_last_request(u32 *msg_id, u16 *seq, void *buf,
+			       size_t buf_size, size_t *len,
+			       unsigned int *fragments);
+int gunyah_sim_rm_script_reply(u32 msg_id, u32 rm_error, const void *data,
+			       size_t len);
+void gunyah_sim_rm_fail_nth(u32 msg_id, unsigned int nth, u32 rm_error);
+void gunyah_sim_rm_hold_output(bool hold);
+void gunyah_sim_rm_drop_next_reply(u32 msg_id);
+void gunyah_sim_rm_corrupt_next_output(unsigned int fragment_index,
+				       unsigned int byte_offset, u8 xor);
+void gunyah_sim_rm_pause_input(bool pause);
+int gunyah_sim_rm_inject_packet(const void *buf, size_t len);
+int gunyah_sim_rm_send_notification(u32 msg_id, const void *payload,
+				    size_t len);
+
+/**
+ * struct gunyah_sim_rm_client_info - An extra RM client queue pair
+ * @tx_cap: host-to-RM queue; the host may send on it
+ * @rx_cap: RM-to-host queue; the host may receive from it
+ * @tx_irq: Linux IRQ of @tx_cap's "not full" interrupt
+ * @rx_irq: Linux IRQ of @rx_cap's "not empty" interrupt
+ */
+struct gunyah_sim_rm_client_info {
+	u64 tx_cap, rx_cap;
+	int tx_irq, rx_irq;
+};
+
+int gunyah_sim_rm_create_client(struct gunyah_sim_rm_client_info *info);
+void gunyah_sim_rm_destroy_client(const struct gunyah_sim_rm_client_info *info);
+
 #endif

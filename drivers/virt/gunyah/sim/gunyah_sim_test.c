@@ -155,10 +155,16 @@ static void gunyah_sim_api_version_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gunyah_detect(&info), c->ret);
 }
 
-/* The simulated cspace is empty: every object call fails on the capability. */
+/*
+ * Capabilities the simulator never hands out (it uses IDs below 0x10000):
+ * every object call on them fails on the capability.
+ */
+#define GUNYAH_SIM_TEST_NO_CAP(n)	(0x10000 + (n))
+
 static void gunyah_sim_empty_cspace_test(struct kunit *test)
 {
 	const unsigned long resume[3] = { 0 };
+	const u64 nocap = GUNYAH_SIM_TEST_NO_CAP(0);
 	struct gunyah_hypercall_vcpu_run_resp run = {};
 	struct gunyah_addrspace_map_args map = {};
 	size_t recv_size = 1;
@@ -166,31 +172,31 @@ static void gunyah_sim_empty_cspace_test(struct kunit *test)
 	u64 val = 0;
 	u8 buf[16];
 
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(1, 1, &val),
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(nocap + 1, 1, &val),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_set_mask(1, 1, 1),
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_set_mask(nocap + 1, 1, 1),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(2, sizeof(buf), buf, 0,
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(nocap + 2, sizeof(buf), buf, 0,
 							 &ready),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
 	KUNIT_EXPECT_FALSE(test, ready);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_recv(3, buf, sizeof(buf),
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_recv(nocap + 3, buf, sizeof(buf),
 							 &recv_size, &ready),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
 	KUNIT_EXPECT_EQ(test, recv_size, 0);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_map(4, 5, &map),
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_map(nocap + 4, 5, &map),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_unmap(4, 5, &map),
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_unmap(nocap + 4, 5, &map),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
 	KUNIT_EXPECT_EQ(test,
-			gunyah_hypercall_memextent_donate(0, 5, 6, 0, PAGE_SIZE),
+			gunyah_hypercall_memextent_donate(0, 5, nocap + 6, 0, PAGE_SIZE),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
 	KUNIT_EXPECT_EQ(test, gunyah_hypercall_vcpu_run(GUNYAH_CAPID_INVAL,
 							resume, &run),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_vcpu_set_affinity(7, 0),
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_vcpu_set_affinity(nocap + 7, 0),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_vpm_group_get_state(8, &val),
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_vpm_group_get_state(nocap + 8, &val),
 			GUNYAH_ERROR_CSPACE_CAP_NULL);
 }
 

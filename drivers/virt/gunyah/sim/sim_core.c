@@ -21,7 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 
-#include "gunyah_sim.h"
+#include "sim_internal.h"
 
 static ushort api_version = GUNYAH_API_V1;
 module_param(api_version, ushort, 0444);
@@ -40,45 +40,6 @@ MODULE_PARM_DESC(api_version, "API version reported by hyp_identify");
  */
 #define GUNYAH_SIM_FLAGS0	(GENMASK_ULL(11, 9) | GENMASK_ULL(7, 0) | \
 				 FIELD_PREP(GUNYAH_API_FLAGS0_SCHEDULER_MASK, 1))
-
-/**
- * enum gunyah_sim_object_type - Kinds of object in the simulated cspace
- * @GUNYAH_SIM_OBJ_MSGQUEUE: a message queue
- * @GUNYAH_SIM_OBJ_DOORBELL: a doorbell
- * @GUNYAH_SIM_OBJ_VCPU: a virtual CPU
- * @GUNYAH_SIM_OBJ_ADDRSPACE: a guest address space
- * @GUNYAH_SIM_OBJ_MEMEXTENT: a memory extent
- * @GUNYAH_SIM_OBJ_VPM_GROUP: a virtual power-management group
- */
-enum gunyah_sim_object_type {
-	GUNYAH_SIM_OBJ_MSGQUEUE,
-	GUNYAH_SIM_OBJ_DOORBELL,
-	GUNYAH_SIM_OBJ_VCPU,
-	GUNYAH_SIM_OBJ_ADDRSPACE,
-	GUNYAH_SIM_OBJ_MEMEXTENT,
-	GUNYAH_SIM_OBJ_VPM_GROUP,
-};
-
-/**
- * struct gunyah_sim_object - An object named by a capability
- * @type: what kind of object this is
- */
-struct gunyah_sim_object {
-	enum gunyah_sim_object_type type;
-};
-
-/**
- * struct gunyah_sim - The simulated hypervisor
- * @lock: protects @identity
- * @identity: how the hypervisor introduces itself
- * @caps: the host's capability space, capability ID to &struct
- *        gunyah_sim_object; the xarray's own lock serialises changes
- */
-struct gunyah_sim {
-	spinlock_t lock;	/* protects identity */
-	struct gunyah_sim_identity identity;
-	struct xarray caps;
-};
 
 static struct gunyah_sim *gunyah_sim;
 
@@ -123,42 +84,134 @@ static void gunyah_sim_hyp_identify(struct gunyah_sim *sim,
 	spin_unlock(&sim->lock);
 }
 
-/*
- * Look up the object a capability names. Until the models of message queues,
- * doorbells and vCPUs populate the cspace every capability is empty.
+/**
+ * gunyah_sim_object_init() - Initialise a cspace object
+ * @obj: the object
+ * @type: what kind of object it is
+ * @rights: the rights the host's capability to it will have
+ * @release: frees the object when its last reference goes
  */
-static struct gunyah_sim_object *
-gunyah_sim_lookup(struct gunyah_sim *sim, u64 capid,
-		  enum gunyah_sim_object_type type, unsigned long *err)
+void gunyah_sim_object_init(struct gunyah_sim_object *obj,
+			    enum gunyah_sim_object_type type, u32 rights,
+			    void (*release)(struct gunyah_sim_object *obj))
+{
+	obj->type = type;
+	obj->rights = rights;
+	obj->release = release;
+	kref_init(&obj->ref);
+}
+
+static void gunyah_sim_object_release(struct kref *ref)
 {
 	struct gunyah_sim_object *obj;
 
-	obj = capid > ULONG_MAX ? NULL : xa_load(&sim->caps, capid);
-	if (!obj) {
-		*err = GUNYAH_ERROR_CSPACE_CAP_NULL;
-		return NULL;
-	}
-	if (obj->type != type) {
-		*err = GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE;
-		return NULL;
-	}
+	obj = container_of(ref, struct gunyah_sim_object, ref);
+	obj->release(obj);
+}
 
+/**
+ * gunyah_sim_object_put() - Drop a reference to a cspace object
+ * @obj: the object
+ */
+void gunyah_sim_object_put(struct gunyah_sim_object *obj)
+{
+	kref_put(&obj->ref, gunyah_sim_object_release);
+}
+
+/**
+ * gunyah_sim_cap_add() - Give the host a capability to an object
+ * @sim: the simulated hypervisor
+ * @obj: the object; the cspace takes over the caller's reference
+ * @capid: set to the new capability ID
+ *
+ * Return: 0, or -ENOMEM or -EBUSY if the cspace is full.
+ */
+int gunyah_sim_cap_add(struct gunyah_sim *sim, struct gunyah_sim_object *obj,
+		       u64 *capid)
+{
+	u32 id;
+	int ret;
+
+	ret = xa_alloc_irq(&sim->caps, &id, obj, XA_LIMIT(0, 0xffff),
+			   GFP_KERNEL);
+	if (ret)
+		return ret;
+
+	*capid = id;
+	return 0;
+}
+
+/**
+ * gunyah_sim_cap_remove() - Revoke a capability of the host
+ * @sim: the simulated hypervisor
+ * @capid: the capability; its reference to the object is dropped
+ */
+void gunyah_sim_cap_remove(struct gunyah_sim *sim, u64 capid)
+{
+	struct gunyah_sim_object *obj;
+
+	obj = xa_erase_irq(&sim->caps, capid);
+	if (obj)
+		gunyah_sim_object_put(obj);
+}
+
+/**
+ * gunyah_sim_cap_get() - Look up the object a capability names
+ * @sim: the simulated hypervisor
+ * @capid: the capability
+ * @type: the kind of object the call needs
+ * @rights: the rights the call needs
+ * @err: set to the hypervisor error if the lookup fails
+ *
+ * Context: any; takes the cspace lock with interrupts disabled.
+ * Return: the object with a reference the caller must put, or NULL.
+ */
+struct gunyah_sim_object *gunyah_sim_cap_get(struct gunyah_sim *sim, u64 capid,
+					     enum gunyah_sim_object_type type,
+					     u32 rights, unsigned long *err)
+{
+	struct gunyah_sim_object *obj = NULL;
+	unsigned long flags, e;
+
+	xa_lock_irqsave(&sim->caps, flags);
+	if (capid <= ULONG_MAX)
+		obj = xa_load(&sim->caps, capid);
+	if (!obj)
+		e = GUNYAH_ERROR_CSPACE_CAP_NULL;
+	else if (obj->type != type)
+		e = GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE;
+	else if ((obj->rights & rights) != rights)
+		e = GUNYAH_ERROR_CSPACE_INSUF_RIGHTS;
+	else
+		e = GUNYAH_ERROR_OK;
+	if (e == GUNYAH_ERROR_OK)
+		kref_get(&obj->ref);
+	else
+		obj = NULL;
+	xa_unlock_irqrestore(&sim->caps, flags);
+
+	*err = e;
 	return obj;
 }
 
+/* Calls on objects the simulator does not model yet. */
 #define GUNYAH_SIM_OBJECT_CALL(name, objtype)				\
 static void gunyah_sim_##name(struct gunyah_sim *sim,			\
 			      const struct arm_smccc_1_2_regs *args,	\
 			      struct arm_smccc_1_2_regs *res)		\
 {									\
-	if (gunyah_sim_lookup(sim, args->a1, objtype, &res->a0))	\
+	struct gunyah_sim_object *obj;					\
+									\
+	res->a0 = GUNYAH_ERROR_OK;					\
+	obj = gunyah_sim_cap_get(sim, args->a1, objtype, 0, &res->a0);	\
+	if (obj) {							\
 		res->a0 = GUNYAH_ERROR_UNIMPLEMENTED;			\
+		gunyah_sim_object_put(obj);				\
+	}								\
 }
 
 GUNYAH_SIM_OBJECT_CALL(bell_send, GUNYAH_SIM_OBJ_DOORBELL)
 GUNYAH_SIM_OBJECT_CALL(bell_set_mask, GUNYAH_SIM_OBJ_DOORBELL)
-GUNYAH_SIM_OBJECT_CALL(msgq_send, GUNYAH_SIM_OBJ_MSGQUEUE)
-GUNYAH_SIM_OBJECT_CALL(msgq_recv, GUNYAH_SIM_OBJ_MSGQUEUE)
 GUNYAH_SIM_OBJECT_CALL(addrspace_map, GUNYAH_SIM_OBJ_ADDRSPACE)
 GUNYAH_SIM_OBJECT_CALL(addrspace_unmap, GUNYAH_SIM_OBJ_ADDRSPACE)
 GUNYAH_SIM_OBJECT_CALL(vcpu_set_affinity, GUNYAH_SIM_OBJ_VCPU)
@@ -170,9 +223,15 @@ static void gunyah_sim_memextent_donate(struct gunyah_sim *sim,
 					const struct arm_smccc_1_2_regs *args,
 					struct arm_smccc_1_2_regs *res)
 {
-	if (gunyah_sim_lookup(sim, args->a3, GUNYAH_SIM_OBJ_MEMEXTENT,
-			      &res->a0))
+	struct gunyah_sim_object *obj;
+
+	res->a0 = GUNYAH_ERROR_OK;
+	obj = gunyah_sim_cap_get(sim, args->a3, GUNYAH_SIM_OBJ_MEMEXTENT, 0,
+				 &res->a0);
+	if (obj) {
 		res->a0 = GUNYAH_ERROR_UNIMPLEMENTED;
+		gunyah_sim_object_put(obj);
+	}
 }
 
 static const struct {
@@ -184,8 +243,8 @@ static const struct {
 	{ GUNYAH_HYPERCALL_HYP_IDENTIFY, gunyah_sim_hyp_identify },
 	{ GUNYAH_HYPERCALL_BELL_SEND, gunyah_sim_bell_send },
 	{ GUNYAH_HYPERCALL_BELL_SET_MASK, gunyah_sim_bell_set_mask },
-	{ GUNYAH_HYPERCALL_MSGQ_SEND, gunyah_sim_msgq_send },
-	{ GUNYAH_HYPERCALL_MSGQ_RECV, gunyah_sim_msgq_recv },
+	{ GUNYAH_HYPERCALL_MSGQ_SEND, gunyah_sim_msgq_hvc_send },
+	{ GUNYAH_HYPERCALL_MSGQ_RECV, gunyah_sim_msgq_hvc_recv },
 	{ GUNYAH_HYPERCALL_ADDRSPACE_MAP, gunyah_sim_addrspace_map },
 	{ GUNYAH_HYPERCALL_ADDRSPACE_UNMAP, gunyah_sim_addrspace_unmap },
 	{ GUNYAH_HYPERCALL_VCPU_SET_AFFINITY, gunyah_sim_vcpu_set_affinity },
@@ -250,6 +309,7 @@ EXPORT_SYMBOL_GPL(gunyah_sim_set_identity);
 static int __init gunyah_sim_init(void)
 {
 	struct gunyah_sim *sim;
+	u64 tx_cap, rx_cap;
 	int ret;
 
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
@@ -257,7 +317,7 @@ static int __init gunyah_sim_init(void)
 		return -ENOMEM;
 
 	spin_lock_init(&sim->lock);
-	xa_init(&sim->caps);
+	xa_init_flags(&sim->caps, XA_FLAGS_ALLOC | XA_FLAGS_LOCK_IRQ);
 	sim->identity = (struct gunyah_sim_identity) {
 		.uid = { 0xcd8fd5c1, 0xdb5f53a4, 0x36ce6592, 0x145f3d67 },
 		.api_info = FIELD_PREP(GUNYAH_API_INFO_VARIANT_MASK,
@@ -273,9 +333,30 @@ static int __init gunyah_sim_init(void)
 	if (ret)
 		goto err_free;
 
+	ret = gunyah_sim_intc_init(&sim->intc);
+	if (ret)
+		goto err_clear_backend;
+
+	ret = gunyah_sim_rm_init(sim);
+	if (ret)
+		goto err_intc_exit;
+
+	gunyah_sim_rm_primary_caps(sim, &tx_cap, &rx_cap);
+	ret = gunyah_sim_intc_add_hypervisor(&sim->intc, tx_cap, rx_cap,
+					     GUNYAH_SIM_RM_TX_INTID,
+					     GUNYAH_SIM_RM_RX_INTID);
+	if (ret)
+		goto err_rm_exit;
+
 	pr_info("simulated Gunyah hypervisor ready (API v%u)\n", api_version);
 	return 0;
 
+err_rm_exit:
+	gunyah_sim_rm_exit(sim);
+err_intc_exit:
+	gunyah_sim_intc_exit(&sim->intc);
+err_clear_backend:
+	gunyah_hvc_clear_backend(&gunyah_sim_backend);
 err_free:
 	gunyah_sim = NULL;
 	xa_destroy(&sim->caps);
@@ -288,9 +369,15 @@ subsys_initcall(gunyah_sim_init);
 
 static void __exit gunyah_sim_exit(void)
 {
+	struct gunyah_sim *sim = gunyah_sim;
+
+	gunyah_sim_intc_remove_hypervisor(&sim->intc);
+	gunyah_sim_rm_exit(sim);
+	gunyah_sim_intc_exit(&sim->intc);
 	gunyah_hvc_clear_backend(&gunyah_sim_backend);
-	xa_destroy(&gunyah_sim->caps);
-	kfree(gunyah_sim);
+	WARN_ON(!xa_empty(&sim->caps));
+	xa_destroy(&sim->caps);
+	kfree(sim);
 	gunyah_sim = NULL;
 }
 module_exit(gunyah_sim_exit);

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internals of the simulated Resource Manager.
+ */
+
+#ifndef _GUNYAH_SIM_RM_H
+#define _GUNYAH_SIM_RM_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "sim_internal.h"
+
+#define GUNYAH_SIM_RM_HDR_SIZE		8
+#define GUNYAH_SIM_RM_PAYLOAD		(GUNYAH_SIM_RM_MSG_SIZE - \
+					 GUNYAH_SIM_RM_HDR_SIZE)
+#define GUNYAH_SIM_RM_MAX_CONT		62
+#define GUNYAH_SIM_RM_MAX_MSG		((GUNYAH_SIM_RM_MAX_CONT + 1) * \
+					 GUNYAH_SIM_RM_PAYLOAD)
+#define GUNYAH_SIM_RM_HDR_BYTE0		0x21
+
+#define GUNYAH_SIM_RM_TYPE_CONT		0
+#define GUNYAH_SIM_RM_TYPE_REQUEST	1
+#define GUNYAH_SIM_RM_TYPE_REPLY	2
+#define GUNYAH_SIM_RM_TYPE_NOTIF	3
+
+#define GUNYAH_SIM_RM_MAX_NOTIFS	256
+
+/* RM error codes */
+#define GUNYAH_SIM_RM_OK		0x0
+#define GUNYAH_SIM_RM_UNIMPLEMENTED	0xffffffff
+#define GUNYAH_SIM_RM_NOMEM		0x1
+#define GUNYAH_SIM_RM_NORESOURCE	0x2
+#define GUNYAH_SIM_RM_DENIED		0x3
+#define GUNYAH_SIM_RM_MSG_INVALID	0x4
+#define GUNYAH_SIM_RM_ARG_INVALID	0x6
+#define GUNYAH_SIM_RM_HANDLE_INVALID	0x7
+#define GUNYAH_SIM_RM_VALIDATE_FAILED	0x8
+#define GUNYAH_SIM_RM_MEM_INVALID	0xa
+#define GUNYAH_SIM_RM_MEM_INUSE		0xb
+#define GUNYAH_SIM_RM_MEM_RELEASED	0xc
+#define GUNYAH_SIM_RM_VMID_INVALID	0xd
+#define GUNYAH_SIM_RM_VM_STATE		0x14
+
+/* VMIDs */
+#define GUNYAH_SIM_VMID_HLOS		3
+#define GUNYAH_SIM_VMID_RM		0xff
+#define GUNYAH_SIM_VMID_DYN_FIRST	0x80
+#define GUNYAH_SIM_VMID_DYN_LAST	0xbe
+
+/* VM states */
+#define GUNYAH_SIM_VM_NONE		0
+#define GUNYAH_SIM_VM_INIT		1
+#define GUNYAH_SIM_VM_READY		2
+#define GUNYAH_SIM_VM_RUNNING		3
+#define GUNYAH_SIM_VM_PAUSED		4
+#define GUNYAH_SIM_VM_LOAD		5
+#define GUNYAH_SIM_VM_AUTH		6
+#define GUNYAH_SIM_VM_INIT_FAILED	8
+#define GUNYAH_SIM_VM_EXITED		9
+#define GUNYAH_SIM_VM_RESETTING		10
+#define GUNYAH_SIM_VM_RESET		11
+
+/* Notifications */
+#define GUNYAH_SIM_RM_NOTIF_VM_EXITED	0x56100001
+#define GUNYAH_SIM_RM_NOTIF_VM_SHUTDOWN	0x56100002
+#define GUNYAH_SIM_RM_NOTIF_VM_STATUS	0x56100008
+#define GUNYAH_SIM_RM_NOTIF_MEM_SHARED	0x51100011
+#define GUNYAH_SIM_RM_NOTIF_MEM_RELEASED 0x51100012
+#define GUNYAH_SIM_RM_NOTIF_MEM_ACCEPTED 0x51100013
+#define GUNYAH_SIM_RM_NOTIF_MEM_RECALL	0x51100014
+
+/**
+ * struct gunyah_sim_rm_msg - A message the RM has to send to a client
+ * @node: entry in &gunyah_sim_rm_client.out or &gunyah_sim_rm.deferred
+ * @client: the client it goes to
+ * @type: REPLY or NOTIFICATION
+ * @seq: sequence number for every fragment
+ * @msg_id: message ID
+ * @next_frag: the next fragment to send; non-zero once sending started
+ * @nfrags: number of fragments
+ * @corrupt: XOR one byte of one fragment when sending it
+ * @corrupt_frag: which fragment
+ * @corrupt_off: which byte of it
+ * @corrupt_xor: with what
+ * @len: payload length
+ * @payload: the payload
+ */
+struct gunyah_sim_rm_msg {
+	struct list_head node;
+	struct gunyah_sim_rm_client *client;
+	u8 type;
+	u16 seq;
+	u32 msg_id;
+	unsigned int next_frag;
+	unsigned int nfrags;
+	bool corrupt;
+	unsigned int corrupt_frag;
+	unsigned int corrupt_off;
+	u8 corrupt_xor;
+	size_t len;
+	u8 payload[] __counted_by(len);
+};
+
+/**
+ * struct gunyah_sim_rm_client - The RM end of a client's queue pair
+ * @rm: the RM
+ * @vmid: the client VM's VMID
+ * @tx: host-to-RM queue (the RM receives)
+ * @rx: RM-to-host queue (the RM sends)
+ * @info: capabilities and IRQs as the host sees them
+ * @tx_intid: INTID of @tx's "not full" interrupt
+ * @rx_intid: INTID of @rx's "not empty" interrupt
+ * @work: drains @tx and pushes pending output
+ * @node: entry in &gunyah_sim_rm.clients
+ * @partial: a message is being reassembled
+ * @in_type: its type
+ * @in_seq: its sequence number
+ * @in_id: its message ID
+ * @in_cont: its continuation count
+ * @in_got: continuations received so far
+ * @in_len: bytes reassembled so far
+ * @in_buf: reassembly buffer
+ * @out: messages waiting to be sent, in order
+ * @out_notifs: notifications on @out that have not started
+ *
+ * All but @tx, @rx and @work are protected by &gunyah_sim_rm.lock.
+ */
+struct gunyah_sim_rm_client {
+	struct gunyah_sim_rm *rm;
+	u16 vmid;
+	struct gunyah_sim_msgq *tx;
+	struct gunyah_sim_msgq *rx;
+	struct gunyah_sim_rm_client_info info;
+	u32 tx_intid;
+	u32 rx_intid;
+	struct work_struct work;
+	struct list_head node;
+	bool partial;
+	u8 in_type;
+	u16 in_seq;
+	u32 in_id;
+	u8 in_cont;
+	u8 in_got;
+	size_t in_len;
+	u8 *in_buf;
+	struct list_head out;
+	unsigned int out_notifs;
+};
+
+/**
+ * struct gunyah_sim_rm_script - A reply to give instead of handling a request
+ * @node: entry in &gunyah_sim_rm.scripts
+ * @msg_id: the request it answers, 0 for any
+ * @len: reply payload length, error word included
+ * @data: reply payload
+ */
+struct gunyah_sim_rm_script {
+	struct list_head node;
+	u32 msg_id;
+	size_t len;
+	u8 data[] __counted_by(len);
+};
+
+/**
+ * struct gunyah_sim_rm - The simulated Resource Manager
+ * @sim: the hypervisor it runs on
+ * @lock: protects everything below but @wq
+ * @wq: ordered: the RM handles one event at a time
+ * @clients: &struct gunyah_sim_rm_client
+ * @primary: the primary VM's client, named in the devicetree
+ * @profile: which RM the simulator behaves like
+ * @stats: counters for tests
+ * @notif_seq: the next notification sequence number, shared by all clients
+ * @vms: VMID to &struct gunyah_sim_rm_vm
+ * @parcels: handle to &struct gunyah_sim_rm_parcel
+ * @next_handle: the next memparcel handle to try
+ * @in_request: a request is being handled
+ * @deferred: notifications raised while handling a request, sent after
+ *            its reply
+ * @reply: scratch space for reply payloads
+ * @scripts: scripted replies
+ * @fail_id: message ID that fail_nth applies to
+ * @fail_count: requests of @fail_id left until the failure, 0 = none
+ * @fail_error: the error to fail with
+ * @drop_armed: drop the next reply to @drop_id
+ * @drop_id: message ID whose reply to drop, 0 for any
+ * @corrupt_armed: corrupt the next message sent
+ * @corrupt_frag: fragment to corrupt
+ * @corrupt_off: byte to corrupt
+ * @corrupt_xor: how
+ * @hold: output is held
+ * @paused: input is not drained
+ * @has_last: @last_* describe a request
+ * @last_id: the last complete request's message ID
+ * @last_seq: its sequence number
+ * @last_frags: its number of fragments
+ * @last_len: its payload length
+ * @last_buf: its payload
+ */
+struct gunyah_sim_rm {
+	struct gunyah_sim *sim;
+	struct mutex lock;	/* protects the RM state and all clients */
+	struct workqueue_struct *wq;
+	struct list_head clients;
+	struct gunyah_sim_rm_client *primary;
+	enum gunyah_sim_rm_profile profile;
+	struct gunyah_sim_rm_stats stats;
+	u16 notif_seq;
+	struct xarray vms;
+	struct xarray parcels;
+	u32 next_handle;
+	bool in_request;
+	struct list_head deferred;
+	u8 *reply;
+	struct list_head scripts;
+	u32 fail_id;
+	unsigned int fail_count;
+	u32 fail_error;
+	bool drop_armed;
+	u32 drop_id;
+	bool corrupt_armed;
+	unsigned int corrupt_frag;
+	unsigned int corrupt_off;
+	u8 corrupt_xor;
+	bool hold;
+	bool paused;
+	bool has_last;
+	u32 last_id;
+	u16 last_seq;
+	unsigned int last_frags;
+	size_t last_len;
+	u8 *last_buf;
+};
+
+/**
+ * struct gunyah_sim_rm_call - One request being handled
+ * @client: who sent it
+ * @msg_id: its message ID
+ * @req: its payload
+ * @len: payload length
+ * @reply: where the handler writes reply data (after the error word)
+ * @reply_len: how much it wrote
+ * @post: run after the reply is queued, or NULL
+ * @post_vmid: argument of @post
+ */
+struct gunyah_sim_rm_call {
+	struct gunyah_sim_rm_client *client;
+	u32 msg_id;
+	const u8 *req;
+	size_t len;
+	u8 *reply;
+	size_t reply_len;
+	void (*post)(struct gunyah_sim_rm *rm, u16 vmid);
+	u16 post_vmid;
+};
+
+typedef u32 (*gunyah_sim_rm_handler_t)(struct gunyah_sim_rm *rm,
+				       struct gunyah_sim_rm_call *call);
+
+void gunyah_sim_rm_notify(struct gunyah_sim_rm *rm,
+			  struct gunyah_sim_rm_client *client, u32 msg_id,
+			  const void *payload, size_t len);
+
+/* VMs (sim_rm_vm.c) */
+gunyah_sim_rm_handler_t gunyah_sim_rm_vm_handler(u32 msg_id, bool full);
+bool gunyah_sim_rm_vm_valid_acl_vmid(struct gunyah_sim_rm *rm, u16 vmid);
+bool gunyah_sim_rm_vm_is_running(struct gunyah_sim_rm *rm, u16 vmid);
+void gunyah_sim_rm_vm_client_gone(struct gunyah_sim_rm *rm,
+				  struct gunyah_sim_rm_client *client);
+void gunyah_sim_rm_vm_forget_all(struct gunyah_sim_rm *rm, bool warn);
+
+/* Memory parcels (sim_rm_mem.c) */
+gunyah_sim_rm_handler_t gunyah_sim_rm_mem_handler(u32 msg_id);
+u32 gunyah_sim_rm_mem_image_check(struct gunyah_sim_rm *rm, u32 handle,
+				  u16 vmid, u64 end1, u64 end2);
+void gunyah_sim_rm_mem_vm_accept(struct gunyah_sim_rm *rm, u16 vmid,
+				 bool accept);
+void gunyah_sim_rm_mem_client_gone(struct gunyah_sim_rm *rm,
+				   struct gunyah_sim_rm_client *client);
+void gunyah_sim_rm_mem_forget_all(struct gunyah_sim_rm *rm, bool warn);
+
+#endif
