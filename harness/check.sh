@@ -28,6 +28,7 @@ if bash "$H/build.sh" test; then
 	python3 "$H/results.py" "$logf" \
 		--expect-suite gunyah_error --expect-suite gunyah_hypercall \
 		--expect-suite gunyah_identify --expect-suite gunyah_sim_detect \
+		--expect-suite gunyah_rsc_mgr --expect-suite gunyah_sim_rm \
 		--expect-suite harness_boot \
 		> "$B/out/test/results.txt"
 	rc=$?

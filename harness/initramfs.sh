@@ -18,10 +18,11 @@ kver=$(ls "$mods/lib/modules")
 	echo "file /bin/busybox $B/dl/busybox/bin/busybox 0755 0 0"
 	for a in sh mount umount cat echo grep sed sleep ls dmesg uname \
 		 poweroff insmod rmmod lsmod modprobe modinfo depmod find \
-		 head tail wc true false test printf; do
+		 head tail wc true false test printf od tr; do
 		echo "slink /bin/$a /bin/busybox 0777 0 0"
 	done
 	echo "slink /sbin/modprobe /bin/busybox 0777 0 0"
+	echo "file /sbin/hotplug $H/guest/hotplug 0755 0 0"
 	echo "file /init $H/guest/init 0755 0 0"
 
 	(cd "$mods" && find lib -type d) | sed 's|^|dir /|; s|$| 0755 0 0|'

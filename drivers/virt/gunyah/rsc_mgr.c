@@ -689,6 +689,13 @@ VISIBLE_IF_KUNIT int gunyah_rm_init(struct gunyah_rm *rm, struct device *dev,
 	if (ret)
 		goto err_remove_msgq;
 
+	/*
+	 * Binding pinned the module of @dev's driver as the mailbox's
+	 * provider. That driver is this client itself, which could then never
+	 * be unloaded; the link goes away in its remove, before the module
+	 * can, so drop the reference (and take it back in teardown).
+	 */
+	module_put(dev->driver->owner);
 	return 0;
 
 err_remove_msgq:
@@ -713,6 +720,7 @@ VISIBLE_IF_KUNIT void gunyah_rm_teardown(struct gunyah_rm *rm)
 	struct gunyah_rm_message *msg;
 	unsigned long seq;
 
+	__module_get(rm->dev->driver->owner);
 	mbox_free_channel(gunyah_msgq_chan(&rm->msgq));
 	gunyah_msgq_remove(&rm->msgq);
 	destroy_workqueue(rm->notif_wq);

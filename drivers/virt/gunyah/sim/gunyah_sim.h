@@ -74,8 +74,9 @@ void gunyah_sim_rm_corrupt_next_output(unsigned int fragment_index,
 				       unsigned int byte_offset, u8 xor);
 void gunyah_sim_rm_pause_input(bool pause);
 int gunyah_sim_rm_inject_packet(const void *buf, size_t len);
-int gunyah_sim_rm_send_notification(u32 msg_id, const void *payload,
-				    size_t len);
+struct gunyah_sim_rm_client_info;
+int gunyah_sim_rm_send_notification(const struct gunyah_sim_rm_client_info *to,
+				    u32 msg_id, const void *payload, size_t len);
 
 /**
  * struct gunyah_sim_rm_client_info - An extra RM client queue pair

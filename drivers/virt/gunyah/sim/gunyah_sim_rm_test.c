@@ -537,9 +537,9 @@ static void gunyah_sim_rm_vm_lifecycle_test(struct kunit *test)
 	u16 vmid;
 
 	/* The counter is global: two notifications went to the primary. */
-	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_send_notification(0x56100080, note,
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_send_notification(NULL, 0x56100080, note,
 							      sizeof(note)), 0);
-	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_send_notification(0x56100080, note,
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_send_notification(NULL, 0x56100080, note,
 							      sizeof(note)), 0);
 
 	vmid = t_allocate(test, t);

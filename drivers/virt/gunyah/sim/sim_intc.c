@@ -192,6 +192,7 @@ static u32 gunyah_sim_free_phandle(void)
  */
 int gunyah_sim_intc_init(struct gunyah_sim_intc *intc)
 {
+	u32 phandle = gunyah_sim_free_phandle();
 	struct device_node *np;
 	int ret;
 
@@ -208,7 +209,7 @@ int gunyah_sim_intc_init(struct gunyah_sim_intc *intc)
 	/* The changeset holds the node until it is destroyed. */
 	of_node_put(np);
 	ret = of_changeset_add_prop_u32(&intc->node_cs, np, "phandle",
-					gunyah_sim_free_phandle());
+					phandle);
 	if (ret)
 		goto err_destroy;
 	ret = of_changeset_add_prop_bool(&intc->node_cs, np,
@@ -227,6 +228,11 @@ int gunyah_sim_intc_init(struct gunyah_sim_intc *intc)
 	ret = of_changeset_apply(&intc->node_cs);
 	if (ret)
 		goto err_destroy;
+	/*
+	 * The node is attached before its properties are added, so the
+	 * attach found no "phandle" property: set what lookups use.
+	 */
+	np->phandle = phandle;
 	intc->np = np;
 
 	intc->domain = irq_domain_create_tree(of_fwnode_handle(np),

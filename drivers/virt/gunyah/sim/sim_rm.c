@@ -859,7 +859,8 @@ int gunyah_sim_rm_inject_packet(const void *buf, size_t len)
 EXPORT_SYMBOL_GPL(gunyah_sim_rm_inject_packet);
 
 /**
- * gunyah_sim_rm_send_notification() - Notify the primary client
+ * gunyah_sim_rm_send_notification() - Notify a client
+ * @to: a client from gunyah_sim_rm_create_client(), or NULL for the primary
  * @msg_id: the notification's message ID
  * @payload: its payload
  * @len: payload length, at most 63 * 232 bytes
@@ -867,12 +868,13 @@ EXPORT_SYMBOL_GPL(gunyah_sim_rm_inject_packet);
  * The notification is fragmented, stamped with the global sequence counter
  * and queued like those the RM raises itself.
  *
- * Return: 0, -E2BIG or -ENOMEM.
+ * Return: 0, -E2BIG, -ENOENT (no such client) or -ENOMEM.
  */
-int gunyah_sim_rm_send_notification(u32 msg_id, const void *payload,
-				    size_t len)
+int gunyah_sim_rm_send_notification(const struct gunyah_sim_rm_client_info *to,
+				    u32 msg_id, const void *payload, size_t len)
 {
 	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_client *client, *dest = NULL;
 	u64 before;
 	int ret;
 
@@ -880,8 +882,19 @@ int gunyah_sim_rm_send_notification(u32 msg_id, const void *payload,
 		return -E2BIG;
 
 	mutex_lock(&rm->lock);
+	list_for_each_entry(client, &rm->clients, node) {
+		if (to ? client->info.tx_cap == to->tx_cap :
+			 client == rm->primary) {
+			dest = client;
+			break;
+		}
+	}
+	if (!dest) {
+		mutex_unlock(&rm->lock);
+		return -ENOENT;
+	}
 	before = rm->stats.notifications;
-	gunyah_sim_rm_notify(rm, rm->primary, msg_id, payload, len);
+	gunyah_sim_rm_notify(rm, dest, msg_id, payload, len);
 	ret = rm->stats.notifications == before ? -ENOMEM : 0;
 	mutex_unlock(&rm->lock);
 	return ret;
