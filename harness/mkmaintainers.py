@@ -9,6 +9,7 @@ import subprocess
 STEPS = [
     ["arch/arm64/gunyah/", "drivers/virt/gunyah/Kconfig",
      "include/linux/gunyah.h", "include/linux/gunyah_hvc_backend.h"],
+    ["Documentation/devicetree/bindings/firmware/qcom,gunyah-hypervisor.yaml"],
     ["drivers/virt/gunyah/Makefile", "drivers/virt/gunyah/gunyah.c",
      "drivers/virt/gunyah/gunyah_detect.h",
      "drivers/virt/gunyah/gunyah_test.c"],

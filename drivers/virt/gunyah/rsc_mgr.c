@@ -522,7 +522,7 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req,
 		   size_t req_size, void **resp, size_t *resp_size)
 {
 	struct gunyah_rm_message *msg;
-	bool sent = false;
+	bool sent = false, abandoned;
 	u32 seq;
 	int ret;
 
@@ -553,6 +553,7 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req,
 
 	if (ret) {
 		mutex_lock(&rm->recv_lock);
+		abandoned = false;
 		if (completion_done(&msg->done)) {
 			/* The reply came after all: use it. */
 			ret = 0;
@@ -562,12 +563,13 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req,
 			 * until it does, then the receive path frees it.
 			 */
 			msg->abandoned = true;
-			mutex_unlock(&rm->recv_lock);
-			return fatal_signal_pending(current) ? -EINTR : ret;
+			abandoned = true;
 		} else {
 			xa_erase(&rm->calls, seq);
 		}
 		mutex_unlock(&rm->recv_lock);
+		if (abandoned)
+			return fatal_signal_pending(current) ? -EINTR : ret;
 		if (ret)
 			goto err_free;
 	}

@@ -61,12 +61,12 @@ struct gunyah_rm {
 	struct xarray calls;
 	u32 next_seq;
 
-	struct mutex send_lock;
+	struct mutex send_lock;	/* one request's fragments at a time */
 	atomic_t tx_inflight;
 	atomic_t tx_error;
 	wait_queue_head_t tx_wq;
 
-	struct mutex recv_lock;
+	struct mutex recv_lock;	/* received messages vs. waiters */
 	struct gunyah_rm_message *partial_notif;
 	struct workqueue_struct *notif_wq;
 	struct blocking_notifier_head notifiers;

@@ -12,6 +12,7 @@
 #include <linux/delay.h>
 #include <linux/gunyah_rsc_mgr.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -91,10 +92,16 @@ static size_t min_fragments(size_t size)
 
 /* Wait up to two seconds for a condition polled every millisecond. */
 #define wait_until(cond) ({						\
+	bool __met = false;						\
 	int __i;							\
-	for (__i = 0; __i < 2000 && !(cond); __i++)			\
+	for (__i = 0; __i < 2000; __i++) {				\
+		if (cond) {						\
+			__met = true;					\
+			break;						\
+		}							\
 		usleep_range(1000, 2000);				\
-	(cond);								\
+	}								\
+	__met;								\
 })
 
 static const size_t request_sizes[] = { 0, 1, 232, 233, 14384 };
@@ -424,10 +431,9 @@ static void gunyah_rm_sim_notification_test(struct kunit *test)
 
 	init_completion(&n.done);
 	KUNIT_ASSERT_EQ(test, gunyah_rm_notifier_register(&t->rm, &n.nb), 0);
-	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_send_notification(&t->client,
-								 0x56100008,
-								 payload,
-								 sizeof(payload)),
+	KUNIT_ASSERT_EQ(test,
+			gunyah_sim_rm_send_notification(&t->client, 0x56100008, payload,
+							sizeof(payload)),
 			0);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&n.done, 2 * HZ));
 	KUNIT_EXPECT_EQ(test, n.action, 0x56100008);

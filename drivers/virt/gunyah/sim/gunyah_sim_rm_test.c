@@ -203,8 +203,10 @@ static u16 t_request(struct kunit *test, struct gunyah_sim_rm_test *t,
 			seen = atomic_read(&t->tx_irqs);
 			if (t_send(t, pkt, 8 + chunk) == GUNYAH_ERROR_OK)
 				break;
-			KUNIT_ASSERT_GT(test, wait_event_timeout(t->wq,
-					atomic_read(&t->tx_irqs) != seen, HZ), 0);
+			KUNIT_ASSERT_GT(test,
+					wait_event_timeout(t->wq, atomic_read(&t->tx_irqs) != seen,
+							   HZ),
+					0);
 		}
 	}
 	return seq;
@@ -356,32 +358,40 @@ static void gunyah_sim_rm_msgq_limits_test(struct kunit *test)
 
 	gunyah_sim_rm_pause_input(true);
 	for (i = 0; i < 8; i++) {
-		KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(t->info.tx_cap,
-				T_MSG, msg, 0, &ready), GUNYAH_ERROR_OK);
+		KUNIT_EXPECT_EQ(test,
+				gunyah_hypercall_msgq_send(t->info.tx_cap, T_MSG, msg, 0, &ready),
+				GUNYAH_ERROR_OK);
 		KUNIT_EXPECT_EQ(test, ready, i < 7);
 	}
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(t->info.tx_cap, 8, msg,
-			0, &ready), GUNYAH_ERROR_MSGQUEUE_FULL);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_msgq_send(t->info.tx_cap, 8, msg, 0, &ready),
+			GUNYAH_ERROR_MSGQUEUE_FULL);
 	KUNIT_EXPECT_FALSE(test, ready);
 	/* Receiving needs the RECEIVE right, sending the SEND right. */
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_recv(t->info.tx_cap, msg,
-			T_MSG, &size, &ready), GUNYAH_ERROR_CSPACE_INSUF_RIGHTS);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(t->info.rx_cap, 8, msg,
-			0, &ready), GUNYAH_ERROR_CSPACE_INSUF_RIGHTS);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(t->info.tx_cap, 1,
-			(u64 *)msg), GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_recv(t->info.rx_cap, msg,
-			T_MSG, &size, &ready), GUNYAH_ERROR_MSGQUEUE_EMPTY);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_msgq_recv(t->info.tx_cap, msg, T_MSG, &size, &ready),
+			GUNYAH_ERROR_CSPACE_INSUF_RIGHTS);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_msgq_send(t->info.rx_cap, 8, msg, 0, &ready),
+			GUNYAH_ERROR_CSPACE_INSUF_RIGHTS);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_bell_send(t->info.tx_cap, 1, (u64 *)msg),
+			GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_msgq_recv(t->info.rx_cap, msg, T_MSG, &size, &ready),
+			GUNYAH_ERROR_MSGQUEUE_EMPTY);
 	gunyah_sim_rm_pause_input(false);
 	t_wait_rx_packets(test, 8);
 
 	/* Size 0 and size > 240: OK, not full, nothing queued. */
 	gunyah_sim_rm_pause_input(true);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(t->info.tx_cap, 0, msg,
-			0, &ready), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_msgq_send(t->info.tx_cap, 0, msg, 0, &ready),
+			GUNYAH_ERROR_OK);
 	KUNIT_EXPECT_TRUE(test, ready);
-	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(t->info.tx_cap,
-			T_MSG + 1, msg, 0, &ready), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_msgq_send(t->info.tx_cap, T_MSG + 1, msg, 0, &ready),
+			GUNYAH_ERROR_OK);
 	KUNIT_EXPECT_TRUE(test, ready);
 	gunyah_sim_rm_pause_input(false);
 	msleep(20);
@@ -452,8 +462,9 @@ static void gunyah_sim_rm_framing_test(struct kunit *test)
 	len = t_mem_req(req, 0, &vmid, 1, 0x80000000, 100);
 	KUNIT_EXPECT_EQ(test, t_call(test, t, T_MEM_LEND, req, len, &rlen), 0);
 	KUNIT_EXPECT_EQ(test, rlen, 4);
-	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_last_request(&id, &seq, t->buf,
-			16384, &rlen, &frags), 0);
+	KUNIT_ASSERT_EQ(test,
+			gunyah_sim_rm_last_request(&id, &seq, t->buf, 16384, &rlen, &frags),
+			0);
 	KUNIT_EXPECT_EQ(test, id, T_MEM_LEND);
 	KUNIT_EXPECT_EQ(test, seq, t->seq);
 	KUNIT_EXPECT_EQ(test, rlen, len);
@@ -727,8 +738,7 @@ static void gunyah_sim_rm_devicetree_test(struct kunit *test)
 
 	np = of_find_compatible_node(NULL, NULL, "gunyah-resource-manager");
 	KUNIT_ASSERT_NOT_NULL(test, np);
-	KUNIT_EXPECT_TRUE(test, of_device_is_compatible(np->parent,
-						"qcom,gunyah-hypervisor"));
+	KUNIT_EXPECT_TRUE(test, of_device_is_compatible(np->parent, "qcom,gunyah-hypervisor"));
 	KUNIT_EXPECT_EQ(test, of_property_read_u64_index(np, "reg", 0, &tx), 0);
 	KUNIT_EXPECT_EQ(test, of_property_read_u64_index(np, "reg", 1, &rx), 0);
 	KUNIT_EXPECT_NE(test, tx, rx);
