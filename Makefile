@@ -1,6 +1,6 @@
 # Front door of the harness (see README.md). Nothing here goes into the kernel.
 
-.PHONY: all run check series help
+.PHONY: all run check series bench help
 
 all: help
 
@@ -8,6 +8,7 @@ help:
 	@echo "make run              boot a kernel with the Gunyah drivers on the simulated hypervisor"
 	@echo "make check            run every test and check"
 	@echo "make series OUT=dir   write the patch series against the pinned base into dir"
+	@echo "make bench            print the benchmark figures"
 
 run:
 	@bash harness/run.sh
@@ -20,3 +21,6 @@ series:
 	@bash harness/setup.sh
 	@bash harness/prepare.sh
 	@bash harness/series.sh "$(OUT)"
+
+bench:
+	@bash harness/bench.sh

@@ -759,6 +759,18 @@ static void gunyah_rm_parcel_append_test(struct kunit *test)
 	free_pages_array(pages, n);
 }
 
+static const enum gunyah_sim_rm_profile profiles[] = {
+	GUNYAH_SIM_RM_PUBLIC, GUNYAH_SIM_RM_FULL,
+};
+
+static void profile_desc(const enum gunyah_sim_rm_profile *p, char *desc)
+{
+	strscpy(desc, *p == GUNYAH_SIM_RM_FULL ? "full" : "public",
+		KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(profile, profiles, profile_desc);
+
 /* Check the bytes of the last request against the spec's layout. */
 static void expect_request(struct kunit *test, u32 msg_id, const u8 *bytes,
 			   size_t size)
@@ -786,7 +798,7 @@ static void script(struct kunit *test, u32 msg_id, const void *data,
 							 data, size), 0);
 }
 
-/* Every call's request, byte for byte, and its reply parsed. */
+/* Every call's request, byte for byte, and its reply parsed, per profile. */
 static void gunyah_rm_call_layout_test(struct kunit *test)
 {
 	static const u8 vmid_req[] = { 0x81, 0x00, 0x00, 0x00 };
@@ -871,6 +883,9 @@ static void gunyah_rm_call_layout_test(struct kunit *test)
 	enum gunyah_rm_vm_status status;
 	u16 app, vmid;
 	u8 os;
+
+	gunyah_sim_rm_set_profile(*(const enum gunyah_sim_rm_profile *)
+				  test->param_value);
 
 	script(test, GUNYAH_RM_RPC_VM_ALLOC_VMID, vmid_resp, 4);
 	KUNIT_EXPECT_EQ(test, gunyah_rm_alloc_vmid(rm, 0), 0x81);
@@ -1014,18 +1029,6 @@ static int wait_vm_status(struct gunyah_rm *rm, u16 vmid,
 	return ret ?: status;
 }
 
-static const enum gunyah_sim_rm_profile profiles[] = {
-	GUNYAH_SIM_RM_PUBLIC, GUNYAH_SIM_RM_FULL,
-};
-
-static void profile_desc(const enum gunyah_sim_rm_profile *p, char *desc)
-{
-	strscpy(desc, *p == GUNYAH_SIM_RM_FULL ? "full" : "public",
-		KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(profile, profiles, profile_desc);
-
 /* A VM's whole life against the simulated RM's state machine. */
 static void gunyah_rm_lifecycle_test(struct kunit *test)
 {
@@ -1167,7 +1170,7 @@ static struct kunit_case gunyah_rm_test_cases[] = {
 	KUNIT_CASE(gunyah_rm_oversized_test),
 	KUNIT_CASE(gunyah_rm_short_reply_test),
 	KUNIT_CASE(gunyah_rm_parcel_append_test),
-	KUNIT_CASE(gunyah_rm_call_layout_test),
+	KUNIT_CASE_PARAM(gunyah_rm_call_layout_test, profile_gen_params),
 	KUNIT_CASE_PARAM(gunyah_rm_lifecycle_test, profile_gen_params),
 	KUNIT_CASE_SLOW(gunyah_rm_figures_test),
 	{}
