@@ -13,6 +13,7 @@ bash "$H/qemu.sh" test run "$logf"
 echo
 if grep -q 'gunyah: Gunyah hypervisor detected' "$logf"; then
 	log "$(grep -o 'gunyah: Gunyah hypervisor detected.*' "$logf" | tr -d '\r')"
+	grep -o 'harness: resource manager link bound.*' "$logf" | tr -d '\r' | sed 's/^harness: /[harness] /' >&2 || true
 	log "console log: $logf"
 else
 	die "Gunyah was not detected; console log: $logf"
