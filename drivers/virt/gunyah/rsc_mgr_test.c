@@ -253,6 +253,55 @@ static void gunyah_rm_concurrent_test(struct kunit *test)
 	}
 }
 
+static int gunyah_rm_big_caller(void *data)
+{
+	struct gunyah_rm_caller *c = data;
+	int i;
+
+	for (i = 0; i < c->calls; i++)
+		if (gunyah_rm_call(c->rm, TEST_MSG_ID, c->req, c->req_size,
+				   NULL, NULL) == -EOPNOTSUPP)
+			c->ok++;
+	complete(&c->done);
+	return 0;
+}
+
+/* Multi-fragment requests from several threads never interleave. */
+static void gunyah_rm_concurrent_fragments_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_stats before, after;
+	struct gunyah_rm_caller *c;
+	int i, n = 4;
+	u8 *req;
+
+	c = kunit_kcalloc(test, n, sizeof(*c), GFP_KERNEL);
+	req = kunit_kzalloc(test, 2000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	fill_pattern(req, 2000, 5);
+
+	gunyah_sim_rm_get_stats(&before);
+	for (i = 0; i < n; i++) {
+		c[i].rm = test_rm(test);
+		c[i].req = req;
+		c[i].req_size = 2000;
+		c[i].calls = 16;
+		init_completion(&c[i].done);
+		c[i].task = kthread_run(gunyah_rm_big_caller, &c[i],
+					"gunyah-rm-big/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[i].task));
+	}
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&c[i].done);
+		KUNIT_EXPECT_EQ(test, c[i].ok, c[i].calls);
+	}
+	gunyah_sim_rm_get_stats(&after);
+	/* 64 requests of 9 fragments each, none dropped as malformed. */
+	KUNIT_EXPECT_EQ(test, after.requests - before.requests, 64);
+	KUNIT_EXPECT_EQ(test, after.packets_rx - before.packets_rx, 64 * 9);
+	KUNIT_EXPECT_EQ(test, after.dropped_rx, before.dropped_rx);
+}
+
 static int gunyah_rm_one_caller(void *data)
 {
 	struct gunyah_rm_caller *c = data;
@@ -532,6 +581,37 @@ static void gunyah_rm_killed_waiter_test(struct kunit *test)
 	/* The link still works. */
 	KUNIT_EXPECT_EQ(test, gunyah_rm_get_vmid(rm, &vmid), 0);
 	KUNIT_EXPECT_EQ(test, vmid, GUNYAH_VMID_HLOS);
+}
+
+/*
+ * A reply whose continuation arrives corrupted is dropped piecewise: the
+ * caller can only be killed, and its sequence number stays reserved.
+ */
+static void gunyah_rm_corrupt_reply_test(struct kunit *test)
+{
+	struct gunyah_rm *rm = test_rm(test);
+	struct gunyah_rm_caller c = {};
+	u64 dropped = rm->stats.dropped;
+	u8 data[300];
+	long seq;
+
+	fill_pattern(data, sizeof(data), 4);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_script_reply(TEST_MSG_ID,
+							 GUNYAH_RM_ERROR_OK,
+							 data, sizeof(data)), 0);
+	/* Spoil the header byte of the reply's second fragment. */
+	gunyah_sim_rm_corrupt_next_output(1, 0, 0xff);
+
+	start_caller(test, &c, TEST_MSG_ID, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, wait_until(rm->stats.dropped > dropped));
+	KUNIT_EXPECT_FALSE(test, completion_done(&c.done));
+	seq = find_seq(rm, -1);
+	KUNIT_ASSERT_GE(test, seq, 0);
+
+	send_sig(SIGKILL, c.task, 1);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&c.done, 2 * HZ));
+	KUNIT_EXPECT_EQ(test, c.ret, -EINTR);
+	KUNIT_EXPECT_NOT_NULL(test, xa_load(&rm->calls, seq));
 }
 
 /* A full queue holds the sender back until the RM drains it. */
@@ -1160,11 +1240,13 @@ static struct kunit_case gunyah_rm_test_cases[] = {
 	KUNIT_CASE(gunyah_rm_request_too_big_test),
 	KUNIT_CASE_PARAM(gunyah_rm_reply_fragments_test, reply_size_gen_params),
 	KUNIT_CASE(gunyah_rm_concurrent_test),
+	KUNIT_CASE(gunyah_rm_concurrent_fragments_test),
 	KUNIT_CASE(gunyah_rm_out_of_order_test),
 	KUNIT_CASE(gunyah_rm_notification_between_fragments_test),
 	KUNIT_CASE(gunyah_rm_sim_notification_test),
 	KUNIT_CASE_PARAM(gunyah_rm_error_test, rm_error_gen_params),
 	KUNIT_CASE(gunyah_rm_killed_waiter_test),
+	KUNIT_CASE(gunyah_rm_corrupt_reply_test),
 	KUNIT_CASE(gunyah_rm_full_queue_test),
 	KUNIT_CASE_PARAM(gunyah_rm_bad_packet_test, bad_packet_gen_params),
 	KUNIT_CASE(gunyah_rm_oversized_test),
