@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# make bench: boot the test kernel, run the RM suite on the simulated
-# hypervisor and print its figures from that one run. The test kernel has
-# KASAN, lockdep and kmemleak on and runs under QEMU's emulation, so the
-# absolute rates are far below a real machine's; the ratios are the point.
+# make bench: boot a kernel without the debug options, run the RM suite on
+# the simulated hypervisor and print its figures from that one run. QEMU
+# emulates the CPU, so absolute rates are far below a real machine's.
 source "$(dirname "$0")/lib.sh"
 
 bash "$H/setup.sh"
 bash "$H/prepare.sh"
-bash "$H/build.sh" test
-bash "$H/initramfs.sh" test
-logf=$B/out/test/bench.log
-bash "$H/qemu.sh" test bench "$logf" > /dev/null || true
+bash "$H/build.sh" bench
+bash "$H/initramfs.sh" bench
+logf=$B/out/bench/bench.log
+bash "$H/qemu.sh" bench bench "$logf" > /dev/null || true
 
 figures=$(grep -o 'figure: .*' "$logf" | tr -d '\r')
 [ -n "$figures" ] || die "no figures in $logf"
-echo "RM RPC on the simulated hypervisor (one run, debug kernel under TCG):"
+echo "RM RPC on the simulated hypervisor (one run, kernel without debug options, under TCG):"
 while IFS= read -r f; do
 	if [[ $f =~ ([0-9]+)-byte\ request:\ ([0-9]+)\ sends\ \(minimum\ ([0-9]+)\) ]]; then
 		printf '  %6s-byte request: %3s msgq sends, minimum %3s, ratio %s\n' \
