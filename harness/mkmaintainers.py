@@ -19,6 +19,7 @@ STEPS = [
      "include/linux/gunyah_rsc_mgr.h"],
     ["drivers/virt/gunyah/rsc_mgr_rpc.c"],
     ["drivers/virt/gunyah/rsc_mgr_test.c"],
+    ["Documentation/virt/gunyah/", "include/uapi/linux/gunyah.h"],
 ]
 ANCHOR = ("GUID PARTITION TABLE (GPT)\nM:\tDavidlohr Bueso <dave@stgolabs.net>\n"
           "L:\tlinux-efi@vger.kernel.org\nS:\tMaintained\n"
