@@ -67,14 +67,20 @@ struct gunyah_vm_function_instance {
 int gunyah_vm_function_register(struct gunyah_vm_function *f);
 void gunyah_vm_function_unregister(struct gunyah_vm_function *f);
 
-/* Module alias through which GUNYAH_VM_ADD_FUNCTION finds a function type */
+/*
+ * Module alias through which GUNYAH_VM_ADD_FUNCTION finds a function type;
+ * @type must be a decimal literal.
+ */
 #define GUNYAH_FN_MODULE_ALIAS(type)	MODULE_ALIAS("gunyah_fn:" __stringify(type))
 
 /**
  * DECLARE_GUNYAH_VM_FUNCTION_INIT() - Define a function type and the
  *                                     module's init and exit
  * @_name: name of the function
- * @_type: its enum gunyah_fn_type value, a literal
+ * @_type: its enum gunyah_fn_type value
+ *
+ * The module also needs GUNYAH_FN_MODULE_ALIAS() with the type's number,
+ * so that it is loaded on demand.
  * @_bind: its &gunyah_vm_function.bind
  * @_unbind: its &gunyah_vm_function.unbind
  * @_compare: its &gunyah_vm_function.compare
@@ -98,8 +104,7 @@ void gunyah_vm_function_unregister(struct gunyah_vm_function *f);
 		gunyah_vm_function_unregister(&gunyah_vm_fn_##_name);	\
 	}								\
 	module_init(gunyah_vm_fn_##_name##_init);			\
-	module_exit(gunyah_vm_fn_##_name##_exit);			\
-	GUNYAH_FN_MODULE_ALIAS(_type)
+	module_exit(gunyah_vm_fn_##_name##_exit)
 
 /**
  * struct gunyah_resource - A hypervisor resource the RM gave the host for

@@ -853,9 +853,8 @@ EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_start);
  * Return: what the function's bind returns (an fd or 0), or a negative
  * errno, see GUNYAH_VM_ADD_FUNCTION.
  */
-long gunyah_vm_add_function_instance(struct gunyah_vm *ghvm,
-						      u32 type, void *arg,
-						      size_t arg_size)
+long gunyah_vm_add_function_instance(struct gunyah_vm *ghvm, u32 type,
+				     void *arg, size_t arg_size)
 {
 	struct gunyah_vm_function_instance *inst, *other;
 	struct gunyah_vm_function *fn;
@@ -1115,7 +1114,7 @@ static const struct file_operations gunyah_dev_fops = {
  * Return: 0 or -ENOMEM.
  */
 int gunyah_vm_manager_init(struct gunyah_vm_manager *mgr,
-					    struct gunyah_rm *rm)
+			   struct gunyah_rm *rm)
 {
 	mgr->rm = rm;
 	mgr->host_vmid = GUNYAH_VMID_INVAL;

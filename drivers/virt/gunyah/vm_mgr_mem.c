@@ -31,8 +31,8 @@
  *
  * Return: 0 or -ENOMEM.
  */
-int gunyah_extents_add(struct gunyah_extents *ext,
-					phys_addr_t addr, u64 size)
+int gunyah_extents_add(struct gunyah_extents *ext, phys_addr_t addr,
+		       u64 size)
 {
 	struct gunyah_rm_mem_entry *last, *entries;
 	size_t max;

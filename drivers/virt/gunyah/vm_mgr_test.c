@@ -332,6 +332,7 @@ static struct kunit_suite gunyah_vm_mgr_test_suite = {
 	.name = "gunyah_vm_mgr",
 	.test_cases = gunyah_vm_mgr_test_cases,
 };
+
 kunit_test_suite(gunyah_vm_mgr_test_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

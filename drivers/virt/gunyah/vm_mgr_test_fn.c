@@ -25,6 +25,7 @@ static bool gunyah_test_fn_compare(const struct gunyah_vm_function_instance *f,
 
 DECLARE_GUNYAH_VM_FUNCTION_INIT(test, 32343, gunyah_test_fn_bind,
 				gunyah_test_fn_unbind, gunyah_test_fn_compare);
+GUNYAH_FN_MODULE_ALIAS(32343);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Test function type for the Gunyah VM manager's tests");
