@@ -635,8 +635,16 @@ static int gunyah_vm_check_boot_reg(struct gunyah_vm *ghvm, unsigned int idx,
 	return -EOPNOTSUPP;
 }
 
-static long gunyah_vm_set_boot_context(struct gunyah_vm *ghvm,
-				       const struct gunyah_vm_boot_context *ctx)
+/**
+ * gunyah_vm_set_boot_context() - GUNYAH_VM_SET_BOOT_CONTEXT
+ * @ghvm: the VM
+ * @ctx: the ioctl's argument
+ *
+ * Context: Process context; takes the VM's lock.
+ * Return: 0 or a negative errno, see GUNYAH_VM_SET_BOOT_CONTEXT.
+ */
+long gunyah_vm_set_boot_context(struct gunyah_vm *ghvm,
+				const struct gunyah_vm_boot_context *ctx)
 {
 	unsigned int set, index, idx;
 	int ret;
@@ -679,6 +687,7 @@ out:
 	mutex_unlock(&ghvm->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_set_boot_context);
 
 static int gunyah_vm_send_boot_context(struct gunyah_vm *ghvm)
 {

@@ -183,11 +183,15 @@ long gunyah_vm_remove_function_instance(struct gunyah_vm *ghvm, u32 type,
 struct gunyah_vm *gunyah_vm_alloc(struct gunyah_vm_manager *mgr);
 int gunyah_vm_mgr_host_vmid(struct gunyah_vm_manager *mgr, u16 *vmid);
 int gunyah_vm_start(struct gunyah_vm *ghvm);
+long gunyah_vm_set_boot_context(struct gunyah_vm *ghvm,
+				const struct gunyah_vm_boot_context *ctx);
 void gunyah_vm_destroy_now(struct gunyah_vm *ghvm);
 
 /* Memory (vm_mgr_mem.c) */
 int gunyah_vm_map_mem(struct gunyah_vm *ghvm,
 		      const struct gunyah_map_mem_args *args);
+int gunyah_vm_map_file(struct gunyah_vm *ghvm,
+		       const struct gunyah_map_mem_args *args, struct file *file);
 int gunyah_vm_set_user_mem(struct gunyah_vm *ghvm,
 			   const struct gunyah_userspace_memory_region *region,
 			   bool lend);

@@ -304,38 +304,29 @@ static bool gunyah_vm_started(struct gunyah_vm *ghvm)
 }
 
 static int gunyah_vm_bind_gmem(struct gunyah_vm *ghvm,
-			       const struct gunyah_map_mem_args *args)
+			       const struct gunyah_map_mem_args *args,
+			       struct file *file)
 {
 	struct gunyah_vm_binding *b;
-	struct file *file;
 	u64 end;
 	int ret;
 
-	file = fget(args->guest_mem_fd);
-	if (!file)
-		return -EBADF;
-	if (!gunyah_gmem_is_gmem(file)) {
-		ret = -EINVAL;
-		goto err_fput;
-	}
+	if (!gunyah_gmem_is_gmem(file))
+		return -EINVAL;
 	if (check_add_overflow(args->offset, args->size, &end) ||
-	    end > gunyah_gmem_size(file)) {
-		ret = -ENXIO;
-		goto err_fput;
-	}
+	    end > gunyah_gmem_size(file))
+		return -ENXIO;
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
-	if (!b) {
-		ret = -ENOMEM;
-		goto err_fput;
-	}
+	if (!b)
+		return -ENOMEM;
 	b->kind = GUNYAH_BINDING_GMEM;
 	b->gfn = args->guest_addr >> PAGE_SHIFT;
 	b->nr = args->size >> PAGE_SHIFT;
 	b->share = (args->flags & GUNYAH_MEM_ACCESS_MASK) ==
 		   GUNYAH_MEM_FORCE_SHARE;
 	b->perms = gunyah_map_perms(args->flags);
-	b->file = file;
+	b->file = get_file(file);
 	b->pgoff = args->offset >> PAGE_SHIFT;
 	b->parcel_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
 
@@ -354,14 +345,14 @@ static int gunyah_vm_bind_gmem(struct gunyah_vm *ghvm,
 
 err_unbind:
 	gunyah_gmem_unbind(b);
-	file = NULL;	/* unbind dropped it */
+	mtree_erase(&ghvm->mem_layout, b->gfn);
+	kfree(b);
+	return ret;
 err_erase:
 	mtree_erase(&ghvm->mem_layout, b->gfn);
 err_free:
+	fput(file);
 	kfree(b);
-err_fput:
-	if (file)
-		fput(file);
 	return ret;
 }
 
@@ -407,6 +398,7 @@ static int gunyah_vm_cut_binding(struct gunyah_vm *ghvm,
 		if (!piece[i])
 			continue;
 		piece[i]->parcel_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
+		piece[i]->gmem_lent = false;
 		get_file(piece[i]->file);
 		ret = gunyah_vm_insert_binding(ghvm, piece[i]);
 		if (ret) {
@@ -433,32 +425,24 @@ static int gunyah_vm_cut_binding(struct gunyah_vm *ghvm,
 }
 
 static int gunyah_vm_unbind_gmem(struct gunyah_vm *ghvm,
-				 const struct gunyah_map_mem_args *args)
+				 const struct gunyah_map_mem_args *args,
+				 struct file *file)
 {
 	u64 gfn = args->guest_addr >> PAGE_SHIFT;
 	u64 end = gfn + (args->size >> PAGE_SHIFT);
 	u64 pgoff = args->offset >> PAGE_SHIFT;
 	struct gunyah_vm_binding *b;
-	struct file *file;
 	u64 g, next;
-	int ret = 0;
-
-	file = fget(args->guest_mem_fd);
-	if (!file)
-		return -EBADF;
+	int ret;
 
 	/* The whole range must be bound from this fd, at these offsets. */
 	for (g = gfn; g < end; g = b->gfn + b->nr) {
 		b = mtree_load(&ghvm->mem_layout, g);
 		if (!b || b->kind != GUNYAH_BINDING_GMEM || b->file != file ||
-		    b->pgoff + (g - b->gfn) != pgoff + (g - gfn)) {
-			ret = -ENOENT;
-			goto out;
-		}
-		if (b->lost) {
-			ret = -EBUSY;
-			goto out;
-		}
+		    b->pgoff + (g - b->gfn) != pgoff + (g - gfn))
+			return -ENOENT;
+		if (b->lost)
+			return -EBUSY;
 	}
 
 	for (g = gfn; g < end; g = next) {
@@ -466,23 +450,22 @@ static int gunyah_vm_unbind_gmem(struct gunyah_vm *ghvm,
 		next = min(end, b->gfn + b->nr);
 		ret = gunyah_vm_cut_binding(ghvm, b, g, next);
 		if (ret)
-			break;
+			return ret;
 	}
-out:
-	fput(file);
-	return ret;
+	return 0;
 }
 
 /**
- * gunyah_vm_map_mem() - GUNYAH_VM_MAP_MEM
+ * gunyah_vm_map_file() - GUNYAH_VM_MAP_MEM, with the fd looked up
  * @ghvm: the VM
  * @args: the ioctl's argument
+ * @file: the file of @args->guest_mem_fd
  *
  * Context: Process context; takes the VM's lock and its memory lock.
  * Return: 0 or a negative errno, see GUNYAH_VM_MAP_MEM.
  */
-int gunyah_vm_map_mem(struct gunyah_vm *ghvm,
-		      const struct gunyah_map_mem_args *args)
+int gunyah_vm_map_file(struct gunyah_vm *ghvm,
+		       const struct gunyah_map_mem_args *args, struct file *file)
 {
 	const u32 valid = GUNYAH_MEM_ACCESS_MASK | GUNYAH_MEM_ALLOW_RWX |
 			  GUNYAH_MEM_UNMAP;
@@ -506,14 +489,36 @@ int gunyah_vm_map_mem(struct gunyah_vm *ghvm,
 	mutex_lock(&ghvm->lock);
 	down_write(&ghvm->mem_lock);
 	if (args->flags & GUNYAH_MEM_UNMAP)
-		ret = gunyah_vm_unbind_gmem(ghvm, args);
+		ret = gunyah_vm_unbind_gmem(ghvm, args, file);
 	else
-		ret = gunyah_vm_bind_gmem(ghvm, args);
+		ret = gunyah_vm_bind_gmem(ghvm, args, file);
 	up_write(&ghvm->mem_lock);
 	mutex_unlock(&ghvm->lock);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_map_mem);
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_map_file);
+
+/**
+ * gunyah_vm_map_mem() - GUNYAH_VM_MAP_MEM
+ * @ghvm: the VM
+ * @args: the ioctl's argument
+ *
+ * Context: Process context; takes the VM's lock and its memory lock.
+ * Return: 0 or a negative errno, see GUNYAH_VM_MAP_MEM.
+ */
+int gunyah_vm_map_mem(struct gunyah_vm *ghvm,
+		      const struct gunyah_map_mem_args *args)
+{
+	struct file *file;
+	int ret;
+
+	file = fget(args->guest_mem_fd);
+	if (!file)
+		return -EBADF;
+	ret = gunyah_vm_map_file(ghvm, args, file);
+	fput(file);
+	return ret;
+}
 
 /* Memory that may be pinned for the life of a VM: anonymous or shmem. */
 static int gunyah_check_user_vmas(unsigned long start, unsigned long end)
