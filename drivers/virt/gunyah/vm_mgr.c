@@ -351,6 +351,26 @@ static void gunyah_vm_free_resources(struct gunyah_vm *ghvm)
 	}
 }
 
+/* Exit types of VM_EXITED that mean the guest crashed (spec §3.8.3) */
+#define GUNYAH_RM_VM_EXIT_WATCHDOG_BITE		4
+#define GUNYAH_RM_VM_EXIT_SOFTWARE_ERROR	5
+#define GUNYAH_RM_VM_EXIT_ASYNC_HW_ERROR	6
+
+static void gunyah_vm_report_exit(struct gunyah_vm *ghvm)
+{
+	switch (ghvm->exit_info.type) {
+	case GUNYAH_RM_VM_EXIT_WATCHDOG_BITE:
+	case GUNYAH_RM_VM_EXIT_SOFTWARE_ERROR:
+	case GUNYAH_RM_VM_EXIT_ASYNC_HW_ERROR:
+		dev_warn(ghvm->parent, "VM %u crashed: exit type %u\n",
+			 ghvm->vmid, ghvm->exit_info.type);
+		break;
+	default:
+		dev_dbg(ghvm->parent, "VM %u exited: exit type %u\n",
+			ghvm->vmid, ghvm->exit_info.type);
+	}
+}
+
 static int gunyah_vm_rm_notification(struct notifier_block *nb,
 				     unsigned long action, void *data)
 {
@@ -387,8 +407,7 @@ static int gunyah_vm_rm_notification(struct notifier_block *nb,
 		       reason_size);
 		ghvm->exited = true;
 		spin_unlock(&ghvm->status_lock);
-		dev_dbg(ghvm->parent, "VM %u exited: type %u\n", ghvm->vmid,
-			ghvm->exit_info.type);
+		gunyah_vm_report_exit(ghvm);
 		break;
 	default:
 		return NOTIFY_DONE;
