@@ -931,6 +931,20 @@ void gunyah_sim_rm_mem_show(struct gunyah_sim_rm *rm, struct seq_file *s)
 			   gunyah_sim_parcel_in_use(p));
 }
 
+static void gunyah_sim_parcel_report(struct gunyah_sim_rm_parcel *p)
+{
+	unsigned int i, len = 0;
+	char acl[64] = "";
+
+	for (i = 0; i < p->nacl; i++)
+		len += scnprintf(acl + len, sizeof(acl) - len, " %u%s",
+				 p->acl[i].vmid,
+				 p->acl[i].accepted ? " (accepted)" : "");
+	pr_err("memory parcel %u of VM %u still live: %s, %llu pages, to VMs%s\n",
+	       p->handle, p->owner, gunyah_sim_trans_name[p->trans_type],
+	       p->npages, acl);
+}
+
 /**
  * gunyah_sim_rm_mem_forget_all() - Forget every parcel
  * @rm: the RM
@@ -943,11 +957,7 @@ void gunyah_sim_rm_mem_forget_all(struct gunyah_sim_rm *rm, bool warn)
 
 	xa_for_each(&rm->parcels, handle, p) {
 		if (warn)
-			pr_err("memory parcel %lu of VM %u still %s: %llu pages, %s\n",
-			       handle, p->owner,
-			       gunyah_sim_trans_name[p->trans_type], p->npages,
-			       gunyah_sim_parcel_in_use(p) ? "accepted" :
-							     "not accepted");
+			gunyah_sim_parcel_report(p);
 		xa_erase(&rm->parcels, handle);
 		gunyah_sim_parcel_free(rm, p);
 	}
