@@ -133,5 +133,7 @@ size_t gunyah_sim_rm_trace_get(u32 *ids, size_t max);
 
 int gunyah_sim_rm_create_client(struct gunyah_sim_rm_client_info *info);
 void gunyah_sim_rm_destroy_client(const struct gunyah_sim_rm_client_info *info);
+int gunyah_sim_rm_set_client_vmid(const struct gunyah_sim_rm_client_info *info,
+				  u16 vmid);
 
 #endif

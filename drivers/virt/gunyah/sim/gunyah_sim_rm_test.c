@@ -1275,6 +1275,48 @@ static void gunyah_sim_rm_parcel_ownership_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, usage.shared_pages, 0);
 }
 
+/*
+ * The caller rules of §3.7/§3.8.1: HLOS-only messages, owner-only ones
+ * (DENIED, or VMID_INVALID for VM_STOP and VM_RESET), unknown VMIDs, and
+ * no vCPU entries for a VM one does not own.
+ */
+static void gunyah_sim_rm_caller_rules_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const struct t_vm_dt dt = { .cpus = 2 };
+	u8 req[4] = {};
+	struct t_vm vm;
+	size_t len;
+
+	t_vm_load(test, t, &dt, &vm);
+	t_vm_drive(test, t, &vm, T_READY);
+
+	/* Speak for VM 4, a platform secondary VM. */
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_set_client_vmid(&t->info, 4), 0);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_ALLOCATE, req, 4, NULL), 3);
+	KUNIT_EXPECT_EQ(test, t_vm_configure(test, t, &vm), 3);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_START, vm.vmid), 3);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_STOP, vm.vmid), 0xd);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm.vmid), 0xd);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_DEALLOCATE, vm.vmid), 3);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, vm.handle), 3);
+	put_unaligned_le16(vm.vmid, req);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->buf + 4), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_state(vm.vmid), T_READY);
+
+	/* Back to HLOS: an unknown VMID, then the VM's owner again. */
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_set_client_vmid(&t->info, 3), 0);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_START, 0x99), 0xd);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_DEALLOCATE, 0x99), 0xd);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, 4 + 2 * 44);
+	put_unaligned_le16(0x99, req);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, NULL), 6);
+	t_vm_teardown(test, t, &vm);
+}
+
 /* A resource entry of VM_GET_HYP_RESOURCES' reply in t->buf. */
 static const u8 *t_res(struct gunyah_sim_rm_test *t, unsigned int i)
 {
@@ -1576,6 +1618,7 @@ static struct kunit_case gunyah_sim_rm_test_cases[] = {
 	KUNIT_CASE(gunyah_sim_rm_profiles_test),
 	KUNIT_CASE_SLOW(gunyah_sim_rm_transitions_test),
 	KUNIT_CASE(gunyah_sim_rm_parcel_ownership_test),
+	KUNIT_CASE(gunyah_sim_rm_caller_rules_test),
 	KUNIT_CASE(gunyah_sim_rm_config_dt_test),
 	KUNIT_CASE(gunyah_sim_rm_config_dt_refused_test),
 	KUNIT_CASE(gunyah_sim_rm_flow_order_test),

@@ -1253,3 +1253,34 @@ size_t gunyah_sim_rm_trace_get(u32 *ids, size_t max)
 	return n;
 }
 EXPORT_SYMBOL_GPL(gunyah_sim_rm_trace_get);
+
+/**
+ * gunyah_sim_rm_set_client_vmid() - Make a client speak for another VM
+ * @info: a client from gunyah_sim_rm_create_client()
+ * @vmid: the VMID the RM takes the client's requests to come from
+ *
+ * For tests of the rules on who may send what. Notifications about the VMs
+ * the client allocated still go to it.
+ *
+ * Return: 0, or -ENOENT if there is no such client.
+ */
+int gunyah_sim_rm_set_client_vmid(const struct gunyah_sim_rm_client_info *info,
+				  u16 vmid)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_client *client;
+	int ret = -ENOENT;
+
+	mutex_lock(&rm->lock);
+	list_for_each_entry(client, &rm->clients, node) {
+		if (client != rm->primary &&
+		    client->info.tx_cap == info->tx_cap) {
+			client->vmid = vmid;
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&rm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_set_client_vmid);
