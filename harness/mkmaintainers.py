@@ -23,7 +23,8 @@ STEPS = [
      "drivers/virt/gunyah/vm_mgr.c", "drivers/virt/gunyah/vm_mgr.h",
      "drivers/virt/gunyah/vm_mgr_mem.c", "include/linux/gunyah_vm_mgr.h",
      "include/uapi/linux/gunyah.h"],
-    ["drivers/virt/gunyah/vm_mgr_test.c",
+    ["drivers/virt/gunyah/vm_mgr_sim_test.c",
+     "drivers/virt/gunyah/vm_mgr_test.c",
      "drivers/virt/gunyah/vm_mgr_test_fn.c"],
 ]
 ANCHOR = ("GUID PARTITION TABLE (GPT)\nM:\tDavidlohr Bueso <dave@stgolabs.net>\n"

@@ -401,6 +401,7 @@ void gunyah_gmem_unbind(struct gunyah_vm_binding *b)
 	fput(b->file);
 	b->file = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(gunyah_gmem_unbind);
 
 /**
  * gunyah_gmem_set_lent() - Hide a binding's range from the host, or not
@@ -423,6 +424,7 @@ void gunyah_gmem_set_lent(struct gunyah_vm_binding *b, bool lent)
 				    (loff_t)b->nr << PAGE_SHIFT, 0);
 	filemap_invalidate_unlock(mapping);
 }
+EXPORT_SYMBOL_IF_KUNIT(gunyah_gmem_set_lent);
 
 /**
  * gunyah_gmem_extents() - The physical ranges of a binding

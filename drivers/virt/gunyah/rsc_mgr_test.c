@@ -1109,22 +1109,6 @@ static int wait_vm_status(struct gunyah_rm *rm, u16 vmid,
 	return ret ?: status;
 }
 
-/*
- * The smallest config devicetree the RM takes: an empty root node. Without
- * /cpus the simulated RM gives the VM one vCPU.
- */
-static const u8 empty_dtb[] = {
-	0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 0x48,	/* magic, totalsize */
-	0, 0, 0, 0x38, 0, 0, 0, 0x48,		/* struct, strings */
-	0, 0, 0, 0x28, 0, 0, 0, 0x11,		/* rsvmap, version 17 */
-	0, 0, 0, 0x10, 0, 0, 0, 0,		/* compatible 16, boot CPU */
-	0, 0, 0, 0, 0, 0, 0, 0x10,		/* strings, struct sizes */
-	0, 0, 0, 0, 0, 0, 0, 0,			/* rsvmap terminator */
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 1, 0, 0, 0, 0,			/* BEGIN_NODE "" */
-	0, 0, 0, 2, 0, 0, 0, 9,			/* END_NODE, END */
-};
-
 /* A VM's whole life against the simulated RM's state machine. */
 static void gunyah_rm_lifecycle_test(struct kunit *test)
 {
@@ -1135,6 +1119,8 @@ static void gunyah_rm_lifecycle_test(struct kunit *test)
 	struct gunyah_rm_mem_acl_entry acl;
 	struct gunyah_rm_mem_entry mem;
 	struct gunyah_rm_mem_parcel parcel = {};
+	/* Without /cpus the simulated RM gives the VM one vCPU. */
+	const struct gunyah_sim_vm_dt dt = {};
 	struct gunyah_rm_hyp_resources *res;
 	struct page *page;
 	int vmid, ret;
@@ -1154,7 +1140,8 @@ static void gunyah_rm_lifecycle_test(struct kunit *test)
 	page = alloc_pages(GFP_KERNEL, 2);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	/* The RM reads the config devicetree at VM_INIT. */
-	memcpy(page_address(page) + PAGE_SIZE, empty_dtb, sizeof(empty_dtb));
+	KUNIT_ASSERT_GT(test, gunyah_sim_vm_dtb(&dt, page_address(page) + PAGE_SIZE,
+						PAGE_SIZE), 0);
 	acl = (struct gunyah_rm_mem_acl_entry) {
 		.vmid = cpu_to_le16(vmid),
 		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W | GUNYAH_RM_ACL_X,

@@ -239,8 +239,6 @@ EXPORT_SYMBOL_GPL(gunyah_vm_remove_resource_ticket);
 static unsigned int gunyah_vm_map_virq(struct gunyah_vm *ghvm, u32 virq)
 {
 	struct irq_fwspec fwspec = { .param_count = 3 };
-	struct device_node *np;
-	unsigned int irq;
 
 	if (virq >= 32 && virq < 1020) {
 		fwspec.param[0] = 0;	/* SPI */
@@ -253,13 +251,10 @@ static unsigned int gunyah_vm_map_virq(struct gunyah_vm *ghvm, u32 virq)
 	}
 	fwspec.param[2] = IRQ_TYPE_EDGE_RISING;
 
-	np = of_irq_find_parent(ghvm->parent->of_node);
-	if (!np)
+	if (!ghvm->mgr->irq_parent)
 		return 0;
-	fwspec.fwnode = of_fwnode_handle(np);
-	irq = irq_create_fwspec_mapping(&fwspec);
-	of_node_put(np);
-	return irq;
+	fwspec.fwnode = of_fwnode_handle(ghvm->mgr->irq_parent);
+	return irq_create_fwspec_mapping(&fwspec);
 }
 
 static void gunyah_vm_free_resource(struct gunyah_resource *ghrsc)
@@ -1148,7 +1143,11 @@ int gunyah_vm_manager_init(struct gunyah_vm_manager *mgr,
 	mgr->host_vmid = GUNYAH_VMID_INVAL;
 	mutex_init(&mgr->probe_lock);
 	mgr->wq = alloc_workqueue("gunyah_vm", WQ_UNBOUND, 0);
-	return mgr->wq ? 0 : -ENOMEM;
+	if (!mgr->wq)
+		return -ENOMEM;
+	if (rm->dev->of_node)
+		mgr->irq_parent = of_irq_find_parent(rm->dev->of_node);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_manager_init);
 
@@ -1161,6 +1160,7 @@ EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_manager_init);
 void gunyah_vm_manager_exit(struct gunyah_vm_manager *mgr)
 {
 	destroy_workqueue(mgr->wq);
+	of_node_put(mgr->irq_parent);
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_manager_exit);
 

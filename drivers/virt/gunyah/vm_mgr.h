@@ -151,6 +151,8 @@ struct gunyah_vm {
  * @rm: the Resource Manager
  * @miscdev: /dev/gunyah
  * @wq: runs the teardown of VMs
+ * @irq_parent: interrupt controller of the VIRQs the RM hands out (the RM
+ *              node's interrupt parent); a reference is held
  * @probe_lock: protects what is learnt from the RM on first use:
  *              @probed_boot_context, @has_boot_context, @host_vmid
  * @probed_boot_context: whether @has_boot_context is known
@@ -162,6 +164,7 @@ struct gunyah_vm_manager {
 	struct gunyah_rm *rm;
 	struct miscdevice miscdev;
 	struct workqueue_struct *wq;
+	struct device_node *irq_parent;
 	struct mutex probe_lock;	/* what we learnt from the RM */
 	bool probed_boot_context;
 	bool has_boot_context;

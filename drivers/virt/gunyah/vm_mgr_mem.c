@@ -144,6 +144,7 @@ err:
 		gunyah_gmem_set_lent(b, false);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_give_binding);
 
 static int gunyah_vm_reclaim_binding(struct gunyah_vm *ghvm,
 				     struct gunyah_vm_binding *b)

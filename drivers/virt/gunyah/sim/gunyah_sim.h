@@ -131,6 +131,28 @@ void gunyah_sim_rm_trace_start(void);
 void gunyah_sim_rm_trace_stop(void);
 size_t gunyah_sim_rm_trace_get(u32 *ids, size_t max);
 
+/**
+ * struct gunyah_sim_vm_dt - What a VM's config devicetree built by
+ *                           gunyah_sim_vm_dtb() holds
+ * @cpus: /cpus/cpu@N nodes; 0 for no /cpus
+ * @proxy: /gunyah-vm-config/vcpus affinity = "proxy"
+ * @hypervisor: a /hypervisor node, which the RM refuses
+ * @base: /gunyah-vm-config/memory base-address
+ * @vdevs: doorbell label 5 and doorbell-source label 6 for the host,
+ *         message-queue-pair label 7 (peer-default), a doorbell label 8
+ *         whose peer is another VM
+ */
+struct gunyah_sim_vm_dt {
+	unsigned int cpus;
+	bool proxy;
+	bool hypervisor;
+	u64 base;
+	bool vdevs;
+};
+
+ssize_t gunyah_sim_vm_dtb(const struct gunyah_sim_vm_dt *dt, void *dst,
+			  size_t size);
+
 int gunyah_sim_rm_create_client(struct gunyah_sim_rm_client_info *info);
 void gunyah_sim_rm_destroy_client(const struct gunyah_sim_rm_client_info *info);
 int gunyah_sim_rm_set_client_vmid(const struct gunyah_sim_rm_client_info *info,

@@ -420,176 +420,27 @@ static void t_status(struct kunit *test, struct gunyah_sim_rm_test *t,
 	KUNIT_EXPECT_EQ(test, t->buf[4], state);
 }
 
-/*
- * A config devicetree, laid out as dtc does: header, empty reservation
- * map, structure block, strings block.
- */
-struct t_fdt {
-	u8 st[2048];
-	size_t st_len;
-	char str[512];
-	size_t str_len;
-};
-
-static void t_fdt_u32(struct t_fdt *f, u32 v)
-{
-	put_unaligned_be32(v, f->st + f->st_len);
-	f->st_len += 4;
-}
-
-static void t_fdt_bytes(struct t_fdt *f, const void *p, size_t len)
-{
-	memcpy(f->st + f->st_len, p, len);
-	memset(f->st + f->st_len + len, 0, ALIGN(len, 4) - len);
-	f->st_len += ALIGN(len, 4);
-}
-
-static void t_fdt_begin(struct t_fdt *f, const char *name)
-{
-	t_fdt_u32(f, 1);
-	t_fdt_bytes(f, name, strlen(name) + 1);
-}
-
-static void t_fdt_end(struct t_fdt *f)
-{
-	t_fdt_u32(f, 2);
-}
-
-static void t_fdt_prop(struct t_fdt *f, const char *name, const void *val,
-		       size_t len)
-{
-	t_fdt_u32(f, 3);
-	t_fdt_u32(f, len);
-	t_fdt_u32(f, f->str_len);
-	memcpy(f->str + f->str_len, name, strlen(name) + 1);
-	f->str_len += strlen(name) + 1;
-	t_fdt_bytes(f, val, len);
-}
-
-static void t_fdt_u32_prop(struct t_fdt *f, const char *name, u32 v)
-{
-	__be32 b = cpu_to_be32(v);
-
-	t_fdt_prop(f, name, &b, sizeof(b));
-}
-
-static void t_fdt_str_prop(struct t_fdt *f, const char *name, const char *v)
-{
-	t_fdt_prop(f, name, v, strlen(v) + 1);
-}
-
-/* Write the blob to dst; returns its size. */
-static size_t t_fdt_finish(struct t_fdt *f, u8 *dst)
-{
-	size_t off_st = 40 + 16, off_str, total;
-
-	t_fdt_u32(f, 9);
-	off_str = off_st + f->st_len;
-	total = off_str + f->str_len;
-	memset(dst, 0, off_st);
-	put_unaligned_be32(0xd00dfeed, dst);
-	put_unaligned_be32(total, dst + 4);
-	put_unaligned_be32(off_st, dst + 8);
-	put_unaligned_be32(off_str, dst + 12);
-	put_unaligned_be32(40, dst + 16);
-	put_unaligned_be32(17, dst + 20);
-	put_unaligned_be32(16, dst + 24);
-	put_unaligned_be32(f->str_len, dst + 32);
-	put_unaligned_be32(f->st_len, dst + 36);
-	memcpy(dst + off_st, f->st, f->st_len);
-	memcpy(dst + off_str, f->str, f->str_len);
-	return total;
-}
-
 /**
  * struct t_vm_dt - What a test VM's config devicetree holds
- * @cpus: /cpus/cpu@N nodes; 0 for no /cpus
- * @proxy: /gunyah-vm-config/vcpus affinity = "proxy"
- * @hypervisor: a /hypervisor node, which the RM refuses
- * @base: /gunyah-vm-config/memory base-address
- * @vdevs: doorbell label 5 and doorbell-source label 6 for the host,
- *         message-queue-pair label 7 (peer-default), a doorbell label 8
- *         whose peer is another VM
+ * @dt: the devicetree, as gunyah_sim_vm_dtb() builds it
  * @garbage: no devicetree at all, bytes that are not one
  */
 struct t_vm_dt {
-	unsigned int cpus;
-	bool proxy;
-	bool hypervisor;
-	u64 base;
-	bool vdevs;
+	struct gunyah_sim_vm_dt dt;
 	bool garbage;
 };
 
-static void t_vdev(struct t_fdt *f, const char *name, const char *type,
-		   u32 label)
-{
-	t_fdt_begin(f, name);
-	t_fdt_str_prop(f, "vdevice-type", type);
-	t_fdt_u32_prop(f, "label", label);
-}
-
 static size_t t_vm_dtb(struct kunit *test, const struct t_vm_dt *dt, u8 *dst)
 {
-	struct t_fdt *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	__be32 base[2] = { cpu_to_be32(upper_32_bits(dt->base)),
-			   cpu_to_be32(lower_32_bits(dt->base)) };
-	char name[16];
-	unsigned int i;
+	ssize_t len;
 
-	KUNIT_ASSERT_NOT_NULL(test, f);
 	if (dt->garbage) {
 		memset(dst, 0x5a, T_DT_SIZE);
 		return T_DT_SIZE;
 	}
-	t_fdt_begin(f, "");
-	t_fdt_u32_prop(f, "#address-cells", 2);
-	t_fdt_u32_prop(f, "#size-cells", 2);
-
-	t_fdt_begin(f, "gunyah-vm-config");
-	t_fdt_str_prop(f, "vm-type", "aarch64-guest");
-	t_fdt_str_prop(f, "os-type", "linux");
-	t_fdt_begin(f, "memory");
-	t_fdt_prop(f, "base-address", base, sizeof(base));
-	t_fdt_end(f);
-	t_fdt_begin(f, "vcpus");
-	t_fdt_str_prop(f, "affinity", dt->proxy ? "proxy" : "static");
-	t_fdt_end(f);
-	if (dt->vdevs) {
-		t_fdt_begin(f, "vdevices");
-		t_vdev(f, "bell-tx", "doorbell", 5);
-		t_fdt_prop(f, "peer-default", NULL, 0);
-		t_fdt_end(f);
-		t_vdev(f, "bell-rx", "doorbell-source", 6);
-		t_fdt_end(f);
-		t_vdev(f, "msgq", "message-queue-pair", 7);
-		t_fdt_u32_prop(f, "message-size", 240);
-		t_fdt_u32_prop(f, "queue-depth", 8);
-		t_fdt_end(f);
-		t_vdev(f, "bell-other", "doorbell", 8);
-		t_fdt_u32_prop(f, "peer", 0x90);
-		t_fdt_end(f);
-		t_fdt_end(f);
-	}
-	t_fdt_end(f);
-
-	if (dt->cpus) {
-		t_fdt_begin(f, "cpus");
-		for (i = 0; i < dt->cpus; i++) {
-			snprintf(name, sizeof(name), "cpu@%u", i);
-			t_fdt_begin(f, name);
-			t_fdt_str_prop(f, "device_type", "cpu");
-			t_fdt_str_prop(f, "enable-method", "psci");
-			t_fdt_end(f);
-		}
-		t_fdt_end(f);
-	}
-	if (dt->hypervisor) {
-		t_fdt_begin(f, "hypervisor");
-		t_fdt_end(f);
-	}
-	t_fdt_end(f);
-	return t_fdt_finish(f, dst);
+	len = gunyah_sim_vm_dtb(&dt->dt, dst, T_DT_SIZE);
+	KUNIT_ASSERT_GT(test, len, 0);
+	return len;
 }
 
 /**
@@ -934,7 +785,7 @@ static void gunyah_sim_rm_vm_lifecycle_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
 	u8 cfg[40] = {}, stop[8] = {}, note[4] = {};
-	const struct t_vm_dt dt = { .cpus = 1 };
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
 	struct t_vm vm;
 	size_t len;
 	u32 handle;
@@ -1075,7 +926,7 @@ static void gunyah_sim_rm_parcel_rules_test(struct kunit *test)
 static void gunyah_sim_rm_profiles_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
-	const struct t_vm_dt dt = { .cpus = 1 };
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
 	u8 ctx[16] = {}, layout[24] = {};
 	struct t_vm vm;
 	u64 val;
@@ -1164,7 +1015,8 @@ static const struct {
 static void gunyah_sim_rm_transitions_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
-	const struct t_vm_dt good = { .cpus = 1 }, bad = { .hypervisor = true };
+	const struct t_vm_dt good = { .dt.cpus = 1 };
+	const struct t_vm_dt bad = { .dt.hypervisor = true };
 	struct gunyah_sim_rm_usage usage;
 	unsigned int i, j;
 	struct t_vm vm;
@@ -1209,7 +1061,7 @@ static void gunyah_sim_rm_transitions_test(struct kunit *test)
 static void gunyah_sim_rm_parcel_ownership_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
-	const struct t_vm_dt dt = { .cpus = 1 };
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
 	struct gunyah_sim_rm_usage usage;
 	const u64 base = 0x8000000000ULL;
 	u32 h1, h2, h3;
@@ -1283,7 +1135,7 @@ static void gunyah_sim_rm_parcel_ownership_test(struct kunit *test)
 static void gunyah_sim_rm_caller_rules_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
-	const struct t_vm_dt dt = { .cpus = 2 };
+	const struct t_vm_dt dt = { .dt.cpus = 2 };
 	u8 req[4] = {};
 	struct t_vm vm;
 	size_t len;
@@ -1328,7 +1180,8 @@ static void gunyah_sim_rm_config_dt_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
 	const struct t_vm_dt dt = {
-		.cpus = 3, .proxy = true, .base = 0x80000000, .vdevs = true,
+		.dt = { .cpus = 3, .proxy = true, .base = 0x80000000,
+			.vdevs = true },
 	};
 	static const u8 want_type[] = { 4, 4, 4, 0, 1, 2, 3 };
 	static const u32 want_label[] = { 0, 1, 2, 5, 6, 7, 7 };
@@ -1402,9 +1255,10 @@ static const struct {
 	u64 dt_size;
 	u32 err;
 } t_bad_dts[] = {
-	{ "/hypervisor", { .cpus = 1, .hypervisor = true }, T_DT_SIZE, 3 },
+	{ "/hypervisor", { .dt = { .cpus = 1, .hypervisor = true } },
+	  T_DT_SIZE, 3 },
 	{ "garbage", { .garbage = true }, T_DT_SIZE, 6 },
-	{ "larger than its room", { .cpus = 1 }, 64, 6 },
+	{ "larger than its room", { .dt = { .cpus = 1 } }, 64, 6 },
 };
 
 static void gunyah_sim_rm_config_dt_refused_test(struct kunit *test)
@@ -1448,7 +1302,7 @@ static void gunyah_sim_rm_flow_order_test(struct kunit *test)
 		T_VM_HYP_RES, T_VM_START, T_VM_STOP, T_VM_RESET, T_MEM_RECLAIM,
 		T_MEM_RECLAIM, T_VM_DEALLOCATE,
 	};
-	const struct t_vm_dt dt = { .cpus = 2, .proxy = true };
+	const struct t_vm_dt dt = { .dt.cpus = 2, .dt.proxy = true };
 	struct gunyah_sim_rm_usage usage;
 	u32 ids[16], shared;
 	struct t_vm vm;
