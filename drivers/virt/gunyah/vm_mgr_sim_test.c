@@ -595,7 +595,7 @@ static void t_bench_lend(struct kunit *test, const char *what, u64 flags)
 	struct gunyah_vm_binding *b;
 	struct gunyah_vm *ghvm;
 	u64 min_req, min_pkt;
-	unsigned long left;
+	unsigned long left, n;
 	struct file *file;
 	ktime_t start;
 	s64 us;
@@ -625,14 +625,13 @@ static void t_bench_lend(struct kunit *test, const char *what, u64 flags)
 	gunyah_sim_rm_get_stats(&after);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 
+	/* The first request carries up to 512 ranges, each append as many. */
 	min_req = DIV_ROUND_UP(ext.n, GUNYAH_RM_MAX_MEM_ENTRIES);
-	min_pkt = t_min_packets(min(ext.n, (size_t)GUNYAH_RM_MAX_MEM_ENTRIES),
-				true);
-	for (left = ext.n - min(ext.n, (size_t)GUNYAH_RM_MAX_MEM_ENTRIES);
-	     left; left -= min(left, (unsigned long)GUNYAH_RM_MAX_MEM_ENTRIES))
-		min_pkt += t_min_packets(min(left,
-					     (unsigned long)GUNYAH_RM_MAX_MEM_ENTRIES),
-					 false);
+	min_pkt = 0;
+	for (left = ext.n; left; left -= n) {
+		n = min_t(unsigned long, left, GUNYAH_RM_MAX_MEM_ENTRIES);
+		min_pkt += t_min_packets(n, left == ext.n);
+	}
 	kunit_info(test,
 		   "figure: lend 1 GiB of %s: %zu ranges, %llu RM requests (minimum %llu), %llu msgq sends (minimum %llu), %lld us\n",
 		   what, ext.n, after.requests - before.requests, min_req,
