@@ -49,15 +49,29 @@ static struct folio *gunyah_gmem_get_folio(struct inode *inode, pgoff_t index)
 	pgoff_t huge = ALIGN_DOWN(index, huge_nr);
 	struct folio *folio;
 
-	/* A huge folio only where one fits below the end of the fd. */
+	/*
+	 * A huge folio only where one fits below the end of the fd, created
+	 * at its aligned index; if smaller folios are there already, the
+	 * page wanted comes on its own.
+	 */
 	if ((gmem->flags & GHMF_ALLOW_HUGEPAGE) &&
-	    huge + huge_nr <= i_size_read(inode) >> PAGE_SHIFT)
-		fgp |= fgf_set_order(PMD_SIZE);
+	    huge + huge_nr <= i_size_read(inode) >> PAGE_SHIFT) {
+		folio = __filemap_get_folio(mapping, huge,
+					    fgp | fgf_set_order(PMD_SIZE),
+					    mapping_gfp_mask(mapping));
+		if (IS_ERR(folio))
+			return folio;
+		if (index < folio_next_index(folio))
+			goto got;
+		folio_unlock(folio);
+		folio_put(folio);
+	}
 
 	folio = __filemap_get_folio(mapping, index, fgp,
 				    mapping_gfp_mask(mapping));
 	if (IS_ERR(folio))
 		return folio;
+got:
 
 	if (!folio_test_uptodate(folio)) {
 		folio_zero_range(folio, 0, folio_size(folio));
