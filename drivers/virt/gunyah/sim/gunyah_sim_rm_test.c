@@ -1406,6 +1406,11 @@ static void gunyah_sim_rm_big_parcel_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, handle), 0);
 	kunit_info(test, "and reclaimed in %lld ms\n",
 		   ktime_ms_delta(ktime_get(), start));
+	/* Every page is free again, the last ones too. */
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &vmid, 1,
+					  base + 262143 * stride, 0x1000,
+					  &other), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, other), 0);
 	KUNIT_EXPECT_EQ(test, t_vmid_call(test, t, T_VM_DEALLOCATE, vmid), 0);
 	gunyah_sim_rm_get_usage(&usage);
 	KUNIT_EXPECT_EQ(test, usage.parcels, 0);
