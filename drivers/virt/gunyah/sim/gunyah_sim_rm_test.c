@@ -1597,7 +1597,12 @@ static void gunyah_sim_rm_dp_resources_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
 	struct gunyah_sim_rm_vm_info info;
-	struct t_dp_vm plain, dp;
+	struct gunyah_addrspace_map_args args = {
+		.vbase = T_IPA0, .attrs = T_ATTRS,
+		.flags = T_PARTIAL | T_PRIVATE, .offset = T_HOST_PA,
+		.size = SZ_4K,
+	};
+	struct t_dp_vm plain, dp, other;
 	unsigned int i;
 
 	KUNIT_EXPECT_EQ(test, t_dp_vm_ready(test, t, &plain, false), 1);
@@ -1618,6 +1623,24 @@ static void gunyah_sim_rm_dp_resources_test(struct kunit *test)
 				       SZ_4K),
 			GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE);
 
+	/* Objects of another VM do not mix with them. */
+	KUNIT_EXPECT_EQ(test, t_dp_vm_ready(test, t, &other, true), 6);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_memextent_donate(T_TO_PROT,
+							  dp.caps[T_HP],
+							  other.caps[T_GP],
+							  T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_ARG_INVAL);
+	KUNIT_ASSERT_EQ(test, t_donate(&other, T_TO_PROT, T_HP, T_GP,
+				       T_HOST_PA, SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_map(dp.caps[T_AS],
+							     other.caps[T_GP],
+							     &args),
+			GUNYAH_ERROR_ARG_INVAL);
+	KUNIT_EXPECT_EQ(test, t_donate(&other, T_FROM_PROT, T_GP, T_HP,
+				       T_HOST_PA, SZ_4K), GUNYAH_ERROR_OK);
+
+	t_vm_teardown(test, t, &other.vm);
 	t_vm_teardown(test, t, &plain.vm);
 	t_vm_teardown(test, t, &dp.vm);
 	/* Deallocation revokes them. */
@@ -1907,6 +1930,7 @@ static void gunyah_sim_rm_dp_refusals_test(struct kunit *test)
 	u64 pages[4], pa;
 	struct t_dp_vm v;
 	unsigned int i;
+	u32 handle;
 
 	t_dp_vm_ready(test, t, &v, true);
 	pages[T_P_MAPPED] = T_HOST_PA;
@@ -1953,6 +1977,11 @@ static void gunyah_sim_rm_dp_refusals_test(struct kunit *test)
 							     v.caps[T_GP],
 							     &args),
 			GUNYAH_ERROR_ARG_INVAL);
+
+	/* A donated page cannot be lent in a parcel either. */
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &v.vm.vmid, 1,
+					  pages[T_P_DONATED], SZ_4K, &handle),
+			T_MEM_INVALID);
 
 	/* Nothing changed. */
 	KUNIT_EXPECT_EQ(test, t_donated_pages(), 2);
