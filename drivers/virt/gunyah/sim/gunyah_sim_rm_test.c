@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/of.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/wait.h>
@@ -1406,6 +1407,11 @@ static void gunyah_sim_rm_big_parcel_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, handle), 0);
 	kunit_info(test, "and reclaimed in %lld ms\n",
 		   ktime_ms_delta(ktime_get(), start));
+	/* Every page is free again, the last ones too. */
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &vmid, 1,
+					  base + 262143 * stride, 0x1000,
+					  &other), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, other), 0);
 	KUNIT_EXPECT_EQ(test, t_vmid_call(test, t, T_VM_DEALLOCATE, vmid), 0);
 	gunyah_sim_rm_get_usage(&usage);
 	KUNIT_EXPECT_EQ(test, usage.parcels, 0);
@@ -1461,6 +1467,598 @@ static void gunyah_sim_rm_devicetree_test(struct kunit *test)
 	of_node_put(np);
 }
 
+/* Demand paging (§1.11): host pages, guest IPA ranges, extent labels. */
+#define T_HOST_PA	0x8800000000ULL
+#define T_IPA0		0x80000000ULL
+#define T_IPA0_SIZE	0x100000ULL
+#define T_IPA1		0x90000000ULL
+#define T_IPA1_SIZE	0x10000ULL
+#define T_GP		0
+#define T_HS		1
+#define T_HP		2
+#define T_GS		3
+#define T_AS		4
+#define T_VCPU		5
+#define T_PARTIAL	BIT(0)
+#define T_PRIVATE	BIT(1)
+#define T_VMMIO		BIT(2)
+#define T_TO_SIBLING	2
+#define T_TO_PROT	3
+#define T_FROM_PROT	4
+/* Stage-2 normal write-back memory, RWX for the guest. */
+#define T_ATTRS		(0x7 | 0x7 << 4 | 0x3f << 16)
+
+/**
+ * struct t_dp_vm - A READY VM with demand paging
+ * @vm: the VM
+ * @caps: its memory extents by label, then its address space, then vCPU 0
+ */
+struct t_dp_vm {
+	struct t_vm vm;
+	u64 caps[6];
+};
+
+static u32 t_set_dp(struct kunit *test, struct gunyah_sim_rm_test *t,
+		    u16 vmid, const u64 (*ranges)[2], unsigned int n)
+{
+	u8 *req = kunit_kzalloc(test, 8 + 16 * n, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	put_unaligned_le16(vmid, req);
+	put_unaligned_le32(n, req + 4);
+	for (i = 0; i < n; i++) {
+		put_unaligned_le64(ranges[i][0], req + 8 + 16 * i);
+		put_unaligned_le64(ranges[i][1], req + 16 + 16 * i);
+	}
+	return t_call(test, t, T_VM_DEMAND_PG, req, 8 + 16 * n, NULL);
+}
+
+/*
+ * Bring a VM to READY on the full profile, with demand paging of two IPA
+ * ranges if @dp, and collect its capabilities; returns the resources.
+ */
+static unsigned int t_dp_vm_ready(struct kunit *test,
+				  struct gunyah_sim_rm_test *t,
+				  struct t_dp_vm *v, bool dp)
+{
+	static const u64 ranges[][2] = {
+		{ T_IPA0, T_IPA0_SIZE }, { T_IPA1, T_IPA1_SIZE },
+	};
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
+	unsigned int i, n;
+	u8 req[4] = {};
+	const u8 *e;
+	size_t len;
+
+	memset(v->caps, 0xff, sizeof(v->caps));
+	gunyah_sim_rm_set_profile(GUNYAH_SIM_RM_FULL);
+	t_vm_load(test, t, &dt, &v->vm);
+	KUNIT_ASSERT_EQ(test, t_vm_configure(test, t, &v->vm), 0);
+	if (dp)
+		KUNIT_ASSERT_EQ(test, t_set_dp(test, t, v->vm.vmid, ranges,
+					       ARRAY_SIZE(ranges)), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_INIT, v->vm.vmid), 0);
+
+	put_unaligned_le16(v->vm.vmid, req);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, &len), 0);
+	n = get_unaligned_le32(t->buf + 4);
+	KUNIT_ASSERT_EQ(test, len, 4 + 44 * n);
+	for (i = 0; i < n; i++) {
+		e = t_res(t, i);
+		if (e[0] == 9) {
+			KUNIT_ASSERT_LT(test, get_unaligned_le32(e + 8), 4);
+			v->caps[get_unaligned_le32(e + 8)] =
+				get_unaligned_le64(e + 12);
+		} else if (e[0] == 10) {
+			KUNIT_EXPECT_EQ(test, get_unaligned_le32(e + 8), 0);
+			v->caps[T_AS] = get_unaligned_le64(e + 12);
+		} else if (e[0] == 4) {
+			v->caps[T_VCPU] = get_unaligned_le64(e + 12);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(e + 24), 0);
+	}
+	return n;
+}
+
+static enum gunyah_error t_donate(struct t_dp_vm *v, u32 options, int from,
+				  int to, u64 pa, u64 size)
+{
+	return gunyah_hypercall_memextent_donate(options, v->caps[from],
+						 v->caps[to], pa, size);
+}
+
+static enum gunyah_error t_map(struct t_dp_vm *v, bool map, int ext,
+			       u32 flags, u64 ipa, u64 pa, u64 size)
+{
+	const struct gunyah_addrspace_map_args args = {
+		.vbase = ipa, .attrs = T_ATTRS, .flags = flags, .offset = pa,
+		.size = size,
+	};
+
+	if (map)
+		return gunyah_hypercall_addrspace_map(v->caps[T_AS],
+						      v->caps[ext], &args);
+	return gunyah_hypercall_addrspace_unmap(v->caps[T_AS], v->caps[ext],
+						&args);
+}
+
+static u64 t_donated_pages(void)
+{
+	struct gunyah_sim_rm_usage usage;
+
+	gunyah_sim_rm_get_usage(&usage);
+	return usage.donated_pages;
+}
+
+/* The address space and extents exist on the full profile with ranges. */
+static void gunyah_sim_rm_dp_resources_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_sim_rm_vm_info info;
+	struct gunyah_addrspace_map_args args = {
+		.vbase = T_IPA0, .attrs = T_ATTRS,
+		.flags = T_PARTIAL | T_PRIVATE, .offset = T_HOST_PA,
+		.size = SZ_4K,
+	};
+	struct t_dp_vm plain, dp, other;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, t_dp_vm_ready(test, t, &plain, false), 1);
+	for (i = 0; i <= T_AS; i++)
+		KUNIT_EXPECT_EQ(test, plain.caps[i], U64_MAX);
+
+	KUNIT_EXPECT_EQ(test, t_dp_vm_ready(test, t, &dp, true), 6);
+	for (i = 0; i <= T_AS; i++)
+		KUNIT_EXPECT_NE(test, dp.caps[i], U64_MAX);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_get_vm_info(dp.vm.vmid, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.resources, 6);
+	/* The capabilities name extents and an address space. */
+	KUNIT_EXPECT_EQ(test, t_donate(&dp, T_TO_PROT, T_HP, T_GP, T_HOST_PA,
+				       SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donate(&dp, T_FROM_PROT, T_GP, T_HP, T_HOST_PA,
+				       SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donate(&dp, T_TO_PROT, T_AS, T_GP, T_HOST_PA,
+				       SZ_4K),
+			GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+
+	/* Objects of another VM do not mix with them. */
+	KUNIT_EXPECT_EQ(test, t_dp_vm_ready(test, t, &other, true), 6);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_hypercall_memextent_donate(T_TO_PROT,
+							  dp.caps[T_HP],
+							  other.caps[T_GP],
+							  T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_ARG_INVAL);
+	KUNIT_ASSERT_EQ(test, t_donate(&other, T_TO_PROT, T_HP, T_GP,
+				       T_HOST_PA, SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_map(dp.caps[T_AS],
+							     other.caps[T_GP],
+							     &args),
+			GUNYAH_ERROR_ARG_INVAL);
+	KUNIT_EXPECT_EQ(test, t_donate(&other, T_FROM_PROT, T_GP, T_HP,
+				       T_HOST_PA, SZ_4K), GUNYAH_ERROR_OK);
+
+	t_vm_teardown(test, t, &other.vm);
+	t_vm_teardown(test, t, &plain.vm);
+	t_vm_teardown(test, t, &dp.vm);
+	/* Deallocation revokes them. */
+	KUNIT_EXPECT_EQ(test, t_donate(&dp, T_TO_PROT, T_HP, T_GP, T_HOST_PA,
+				       SZ_4K), GUNYAH_ERROR_CSPACE_CAP_NULL);
+}
+
+static const struct {
+	const char *name;
+	int len_delta;
+	u32 count;
+	u64 ranges[3][2];
+	u32 rm_error;
+} t_dp_ranges[] = {
+	{ "one", 0, 1, { { 0x80000000, 0x1000 } }, 0 },
+	{ "none", 0, 0, {}, 0 },
+	{ "length short", 16, 2, { { 0x80000000, 0x1000 } }, 4 },
+	{ "length long", -4, 1, { { 0x80000000, 0x1000 } }, 4 },
+	{ "too many", 0, 33, {}, 6 },
+	{ "empty", 0, 1, { { 0x80000000, 0 } }, 6 },
+	{ "unaligned base", 0, 1, { { 0x80000800, 0x1000 } }, 6 },
+	{ "unaligned size", 0, 1, { { 0x80000000, 0x1800 } }, 6 },
+	{ "wraps", 0, 1, { { 0xfffffffffffff000ULL, 0x2000 } }, 6 },
+	{ "overlap", 0, 2, { { 0x80000000, 0x2000 }, { 0x80001000, 0x1000 } },
+	  6 },
+	{ "inside", 0, 3, { { 0x90000000, 0x1000 }, { 0x80000000, 0x10000 },
+			    { 0x80004000, 0x1000 } }, 6 },
+	{ "adjacent", 0, 3, { { 0x80001000, 0x1000 }, { 0x80000000, 0x1000 },
+			      { 0xfffffffffffff000ULL, 0x1000 } }, 0 },
+};
+
+/* VM_SET_DEMAND_PAGING's length and ranges; UNIMPLEMENTED when public. */
+static void gunyah_sim_rm_dp_ranges_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
+	u8 *req = kunit_kzalloc(test, 8 + 16 * 33, GFP_KERNEL);
+	unsigned int i, j;
+	struct t_vm vm;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	t_vm_load(test, t, &dt, &vm);
+	KUNIT_ASSERT_EQ(test, t_vm_configure(test, t, &vm), 0);
+	put_unaligned_le16(vm.vmid, req);
+	put_unaligned_le32(1, req + 4);
+	put_unaligned_le64(0x80000000, req + 8);
+	put_unaligned_le64(0x1000, req + 16);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_DEMAND_PG, req, 24, NULL),
+			0xffffffff);
+
+	gunyah_sim_rm_set_profile(GUNYAH_SIM_RM_FULL);
+	for (i = 0; i < ARRAY_SIZE(t_dp_ranges); i++) {
+		memset(req + 8, 0, 16 * 33);
+		put_unaligned_le32(t_dp_ranges[i].count, req + 4);
+		for (j = 0; j < ARRAY_SIZE(t_dp_ranges[i].ranges); j++) {
+			put_unaligned_le64(t_dp_ranges[i].ranges[j][0],
+					   req + 8 + 16 * j);
+			put_unaligned_le64(t_dp_ranges[i].ranges[j][1],
+					   req + 16 + 16 * j);
+		}
+		len = (int)(8 + 16 * t_dp_ranges[i].count) -
+		      t_dp_ranges[i].len_delta;
+		KUNIT_EXPECT_EQ_MSG(test, t_call(test, t, T_VM_DEMAND_PG, req,
+						 len, NULL),
+				    t_dp_ranges[i].rm_error, "%s",
+				    t_dp_ranges[i].name);
+	}
+	t_vm_teardown(test, t, &vm);
+}
+
+/* Lent and shared pages into the guest, mapped, unmapped and back. */
+static void gunyah_sim_rm_dp_round_trip_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_sim_rm_usage usage;
+	const u64 shared = T_HOST_PA + 0x10000;
+	struct t_dp_vm v;
+	u64 pa;
+
+	t_dp_vm_ready(test, t, &v, true);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, v.vm.vmid), 0);
+
+	/* Lent: three pages, host-private to guest-private, NOSYNC. */
+	KUNIT_ASSERT_EQ(test, t_donate(&v, T_TO_PROT | BIT(31), T_HP, T_GP,
+				       T_HOST_PA, 3 * SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 3);
+	KUNIT_ASSERT_EQ(test, t_map(&v, true, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA0, T_HOST_PA, 2 * SZ_4K),
+			GUNYAH_ERROR_OK);
+	/* One page at the end of the first range, one in the second. */
+	KUNIT_ASSERT_EQ(test, t_map(&v, true, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA1 + T_IPA1_SIZE - SZ_4K,
+				    T_HOST_PA + 2 * SZ_4K, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid,
+						       T_IPA0 + 0x1234, &pa),
+			0);
+	KUNIT_EXPECT_EQ(test, pa, T_HOST_PA + 0x1234);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid,
+						       T_IPA1 + 0xf008, &pa),
+			0);
+	KUNIT_EXPECT_EQ(test, pa, T_HOST_PA + 0x2008);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid,
+						       T_IPA0 + 0x2000, &pa),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(0x7777, T_IPA0, &pa),
+			-ENOENT);
+
+	/* Shared: one page between the shared extents. */
+	KUNIT_ASSERT_EQ(test, t_donate(&v, T_TO_SIBLING, T_HS, T_GS, shared,
+				       SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, t_map(&v, true, T_GS, T_PARTIAL | T_VMMIO,
+				    T_IPA0 + 0x8000, shared, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid,
+						       T_IPA0 + 0x8000, &pa),
+			0);
+	KUNIT_EXPECT_EQ(test, pa, shared);
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.donated_pages, 4);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 4);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 1);
+
+	/* Unmapped a page at a time, then given back. */
+	KUNIT_EXPECT_EQ(test, t_map(&v, false, T_GP,
+				    T_PARTIAL | T_PRIVATE | BIT(31),
+				    T_IPA0 + SZ_4K, T_HOST_PA + SZ_4K, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_map(&v, false, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA0, T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid, T_IPA0, &pa),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, t_donate(&v, T_FROM_PROT, T_GP, T_HP, T_HOST_PA,
+				       2 * SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 2);
+	KUNIT_EXPECT_EQ(test, t_map(&v, false, T_GS, T_PARTIAL | T_VMMIO,
+				    T_IPA0 + 0x8000, shared, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donate(&v, T_TO_SIBLING, T_GS, T_HS, shared,
+				       SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_map(&v, false, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA1 + T_IPA1_SIZE - SZ_4K,
+				    T_HOST_PA + 2 * SZ_4K, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donate(&v, T_FROM_PROT, T_GP, T_HP,
+				       T_HOST_PA + 2 * SZ_4K, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 0);
+	/* The host's again: it may lend them in a parcel. */
+	t_vm_teardown(test, t, &v.vm);
+}
+
+/* Pages of the refusal cases. */
+enum t_dp_page {
+	T_P_MAPPED,	/* donated to guest-private, mapped at T_IPA0 */
+	T_P_DONATED,	/* donated to guest-private, not mapped */
+	T_P_LENT,	/* in the VM's image parcel */
+	T_P_FREE,	/* the host's */
+};
+
+enum t_dp_op { T_OP_DONATE, T_OP_MAP, T_OP_UNMAP };
+
+/**
+ * struct t_dp_refusal - A call the simulated hypervisor refuses
+ * @name: what it tries
+ * @op: donate, map or unmap
+ * @public: on the public profile
+ * @options: donate options, or map flags
+ * @from: donate: the extent giving; map: the address space
+ * @to: the extent taking, or mapped
+ * @page: the host page
+ * @delta: added to its address
+ * @ipa: map: guest IPA
+ * @size: length
+ * @error: the error
+ */
+struct t_dp_refusal {
+	const char *name;
+	enum t_dp_op op;
+	bool public;
+	u32 options;
+	int from;
+	int to;
+	enum t_dp_page page;
+	u64 delta;
+	u64 ipa;
+	u64 size;
+	enum gunyah_error error;
+};
+
+static const struct t_dp_refusal t_dp_refusals[] = {
+	{ "donate type 0", T_OP_DONATE, false, 0, T_HP, T_GP, T_P_FREE, 0, 0,
+	  SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "donate type 5", T_OP_DONATE, false, 5, T_HP, T_GP, T_P_FREE, 0, 0,
+	  SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "donate reserved option", T_OP_DONATE, false, T_TO_PROT | BIT(8),
+	  T_HP, T_GP, T_P_FREE, 0, 0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "to-protected backwards", T_OP_DONATE, false, T_TO_PROT, T_GP, T_HP,
+	  T_P_DONATED, 0, 0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "to-protected shared", T_OP_DONATE, false, T_TO_PROT, T_HS, T_GS,
+	  T_P_FREE, 0, 0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "sibling private", T_OP_DONATE, false, T_TO_SIBLING, T_HP, T_GP,
+	  T_P_FREE, 0, 0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "from-protected to guest", T_OP_DONATE, false, T_FROM_PROT, T_HP,
+	  T_GP, T_P_FREE, 0, 0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "donate from a vCPU", T_OP_DONATE, false, T_TO_PROT, T_VCPU, T_GP,
+	  T_P_FREE, 0, 0, SZ_4K, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE },
+	{ "donate unaligned", T_OP_DONATE, false, T_TO_PROT, T_HP, T_GP,
+	  T_P_FREE, 0x800, 0, SZ_4K, GUNYAH_ERROR_ARG_ALIGN },
+	{ "donate unaligned size", T_OP_DONATE, false, T_TO_PROT, T_HP, T_GP,
+	  T_P_FREE, 0, 0, 0x800, GUNYAH_ERROR_ARG_ALIGN },
+	{ "donate nothing", T_OP_DONATE, false, T_TO_PROT, T_HP, T_GP,
+	  T_P_FREE, 0, 0, 0, GUNYAH_ERROR_ARG_SIZE },
+	{ "donate a lent page", T_OP_DONATE, false, T_TO_PROT, T_HP, T_GP,
+	  T_P_LENT, 0, 0, SZ_4K, GUNYAH_ERROR_MEMDB_NOT_OWNER },
+	{ "donate again", T_OP_DONATE, false, T_TO_PROT, T_HP, T_GP,
+	  T_P_DONATED, 0, 0, SZ_4K, GUNYAH_ERROR_MEMDB_NOT_OWNER },
+	{ "donate again shared", T_OP_DONATE, false, T_TO_SIBLING, T_HS, T_GS,
+	  T_P_FREE, -SZ_4K, 0, 2 * SZ_4K, GUNYAH_ERROR_MEMDB_NOT_OWNER },
+	{ "give back not donated", T_OP_DONATE, false, T_FROM_PROT, T_GP, T_HP,
+	  T_P_FREE, 0, 0, SZ_4K, GUNYAH_ERROR_MEMDB_NOT_OWNER },
+	{ "give back from the other", T_OP_DONATE, false, T_TO_SIBLING, T_GS,
+	  T_HS, T_P_DONATED, 0, 0, SZ_4K, GUNYAH_ERROR_MEMDB_NOT_OWNER },
+	{ "give back mapped", T_OP_DONATE, false, T_FROM_PROT, T_GP, T_HP,
+	  T_P_MAPPED, 0, 0, SZ_4K, GUNYAH_ERROR_BUSY },
+	{ "public to-protected", T_OP_DONATE, true, T_TO_PROT, T_HP, T_GP,
+	  T_P_FREE, 0, 0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "public from-protected", T_OP_DONATE, true, T_FROM_PROT, T_GP, T_HP,
+	  T_P_DONATED, 0, 0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "map outside", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS, T_GP,
+	  T_P_DONATED, 0, T_IPA0 - SZ_4K, SZ_4K, GUNYAH_ERROR_ADDR_INVAL },
+	{ "map past a range", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_DONATED, 0, T_IPA1 + T_IPA1_SIZE - SZ_4K, 2 * SZ_4K,
+	  GUNYAH_ERROR_ADDR_INVAL },
+	{ "map not donated", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_FREE, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ARG_INVAL },
+	{ "map a lent page", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_LENT, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ARG_INVAL },
+	{ "map from the other", T_OP_MAP, false, T_PARTIAL | T_VMMIO, T_AS,
+	  T_GS, T_P_DONATED, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ARG_INVAL },
+	{ "map twice at an IPA", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_DONATED, 0, T_IPA0, SZ_4K,
+	  GUNYAH_ERROR_EXISTING_MAPPING },
+	{ "map a page twice", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_MAPPED, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_EXISTING_MAPPING },
+	{ "map private as VMMIO", T_OP_MAP, false, T_PARTIAL | T_VMMIO, T_AS,
+	  T_GP, T_P_DONATED, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ARG_INVAL },
+	{ "map without PARTIAL", T_OP_MAP, false, T_PRIVATE, T_AS, T_GP,
+	  T_P_DONATED, 0, T_IPA0 + 0x10000, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "map a host extent", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_HP, T_P_FREE, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ARG_INVAL },
+	{ "map reserved flag", T_OP_MAP, false, T_PARTIAL | T_PRIVATE | BIT(5),
+	  T_AS, T_GP, T_P_DONATED, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ARG_INVAL },
+	{ "map unaligned", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_AS, T_GP,
+	  T_P_DONATED, 0, T_IPA0 + 0x10800, SZ_4K, GUNYAH_ERROR_ARG_ALIGN },
+	{ "map in a vCPU", T_OP_MAP, false, T_PARTIAL | T_PRIVATE, T_VCPU,
+	  T_GP, T_P_DONATED, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE },
+	{ "public private map", T_OP_MAP, true, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_DONATED, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ARG_INVAL },
+	{ "unmap not mapped", T_OP_UNMAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_DONATED, 0, T_IPA0 + 0x10000, SZ_4K,
+	  GUNYAH_ERROR_ADDR_INVAL },
+	{ "unmap another page", T_OP_UNMAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_DONATED, 0, T_IPA0, SZ_4K, GUNYAH_ERROR_ARG_INVAL },
+	{ "unmap too much", T_OP_UNMAP, false, T_PARTIAL | T_PRIVATE, T_AS,
+	  T_GP, T_P_MAPPED, 0, T_IPA0, 2 * SZ_4K, GUNYAH_ERROR_ADDR_INVAL },
+};
+
+/* Each refusal, and none changes what is donated and mapped. */
+static void gunyah_sim_rm_dp_refusals_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_addrspace_map_args args;
+	const struct t_dp_refusal *c;
+	enum gunyah_error err;
+	u64 pages[4], pa;
+	struct t_dp_vm v;
+	unsigned int i;
+	u32 handle;
+
+	t_dp_vm_ready(test, t, &v, true);
+	pages[T_P_MAPPED] = T_HOST_PA;
+	pages[T_P_DONATED] = T_HOST_PA + SZ_4K;
+	pages[T_P_LENT] = page_to_phys(v.vm.pages);
+	pages[T_P_FREE] = T_HOST_PA + 2 * SZ_4K;
+	KUNIT_ASSERT_EQ(test, t_donate(&v, T_TO_PROT, T_HP, T_GP, T_HOST_PA,
+				       2 * SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, t_map(&v, true, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA0, T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_OK);
+
+	for (i = 0; i < ARRAY_SIZE(t_dp_refusals); i++) {
+		c = &t_dp_refusals[i];
+		gunyah_sim_rm_set_profile(c->public ? GUNYAH_SIM_RM_PUBLIC :
+						      GUNYAH_SIM_RM_FULL);
+		pa = pages[c->page] + c->delta;
+		args = (struct gunyah_addrspace_map_args) {
+			.vbase = c->ipa, .attrs = T_ATTRS, .flags = c->options,
+			.offset = pa, .size = c->size,
+		};
+		if (c->op == T_OP_DONATE)
+			err = t_donate(&v, c->options, c->from, c->to, pa,
+				       c->size);
+		else if (c->op == T_OP_MAP)
+			err = gunyah_hypercall_addrspace_map(v.caps[c->from],
+							     v.caps[c->to],
+							     &args);
+		else
+			err = gunyah_hypercall_addrspace_unmap(v.caps[c->from],
+							       v.caps[c->to],
+							       &args);
+		KUNIT_EXPECT_EQ_MSG(test, err, c->error, "%s", c->name);
+	}
+	gunyah_sim_rm_set_profile(GUNYAH_SIM_RM_FULL);
+
+	/* Reserved attribute bits. */
+	args = (struct gunyah_addrspace_map_args) {
+		.vbase = T_IPA0 + 0x10000, .attrs = T_ATTRS | BIT(3),
+		.flags = T_PARTIAL | T_PRIVATE, .offset = pages[T_P_DONATED],
+		.size = SZ_4K,
+	};
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_addrspace_map(v.caps[T_AS],
+							     v.caps[T_GP],
+							     &args),
+			GUNYAH_ERROR_ARG_INVAL);
+
+	/* A donated page cannot be lent in a parcel either. */
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &v.vm.vmid, 1,
+					  pages[T_P_DONATED], SZ_4K, &handle),
+			T_MEM_INVALID);
+
+	/* Nothing changed. */
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 2);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid, T_IPA0, &pa),
+			0);
+	KUNIT_EXPECT_EQ(test, pa, T_HOST_PA);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid,
+						       T_IPA0 + 0x10000, &pa),
+			-ENOENT);
+
+	KUNIT_EXPECT_EQ(test, t_map(&v, false, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA0, T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donate(&v, T_FROM_PROT, T_GP, T_HP, T_HOST_PA,
+				       2 * SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 0);
+	t_vm_teardown(test, t, &v.vm);
+}
+
+/*
+ * The host's teardown: a reset unmaps everything but leaves the pages in
+ * the guest's extents, which the host unmaps and takes back before it
+ * deallocates the VM. Pages it leaves there are reported.
+ */
+static void gunyah_sim_rm_dp_reset_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const u64 shared = T_HOST_PA + 0x10000;
+	struct t_dp_vm v;
+	u64 pa;
+
+	t_dp_vm_ready(test, t, &v, true);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, v.vm.vmid), 0);
+	KUNIT_ASSERT_EQ(test, t_donate(&v, T_TO_PROT, T_HP, T_GP, T_HOST_PA,
+				       SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, t_map(&v, true, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA0, T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, t_donate(&v, T_TO_SIBLING, T_HS, T_GS, shared,
+				       SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, t_map(&v, true, T_GS, T_PARTIAL | T_VMMIO,
+				    T_IPA1, shared, SZ_4K), GUNYAH_ERROR_OK);
+
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_STOP, v.vm.vmid), 0);
+	/* Stopped is not reset: still mapped. */
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid, T_IPA1, &pa),
+			0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, v.vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid, T_IPA0, &pa),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(v.vm.vmid, T_IPA1, &pa),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 2);
+	/* The ranges are gone with the guest: nothing can be mapped. */
+	KUNIT_EXPECT_EQ(test, t_map(&v, true, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA0, T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_ADDR_INVAL);
+
+	/* The host's unmaps find nothing to do; its pages come back. */
+	KUNIT_EXPECT_EQ(test, t_map(&v, false, T_GP, T_PARTIAL | T_PRIVATE,
+				    T_IPA0, T_HOST_PA, SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donate(&v, T_FROM_PROT, T_GP, T_HP, T_HOST_PA,
+				       SZ_4K), GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_map(&v, false, T_GS, T_PARTIAL | T_VMMIO,
+				    T_IPA1, shared, SZ_4K), GUNYAH_ERROR_OK);
+	/* One page is left in the guest's shared extent. */
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 1);
+	t_vm_teardown(test, t, &v.vm);
+	KUNIT_EXPECT_EQ(test, t_donate(&v, T_TO_SIBLING, T_GS, T_HS, shared,
+				       SZ_4K), GUNYAH_ERROR_CSPACE_CAP_NULL);
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 1);
+	/* Out of the host's reach until the RM is reset, which reports it. */
+	gunyah_sim_rm_reset();
+	KUNIT_EXPECT_EQ(test, t_donated_pages(), 0);
+}
+
 static struct kunit_case gunyah_sim_rm_test_cases[] = {
 	KUNIT_CASE(gunyah_sim_rm_msgq_limits_test),
 	KUNIT_CASE(gunyah_sim_rm_irq_edges_test),
@@ -1479,6 +2077,11 @@ static struct kunit_case gunyah_sim_rm_test_cases[] = {
 	KUNIT_CASE_SLOW(gunyah_sim_rm_big_parcel_test),
 	KUNIT_CASE(gunyah_sim_rm_fault_hooks_test),
 	KUNIT_CASE(gunyah_sim_rm_devicetree_test),
+	KUNIT_CASE(gunyah_sim_rm_dp_resources_test),
+	KUNIT_CASE(gunyah_sim_rm_dp_ranges_test),
+	KUNIT_CASE(gunyah_sim_rm_dp_round_trip_test),
+	KUNIT_CASE(gunyah_sim_rm_dp_refusals_test),
+	KUNIT_CASE(gunyah_sim_rm_dp_reset_test),
 	{}
 };
 

@@ -765,8 +765,9 @@ EXPORT_SYMBOL_GPL(gunyah_sim_rm_get_profile);
  *
  * Forgets faults, scripts, held output, paused input, the request trace,
  * VMs, memory parcels and pages donated to memory extents (reporting those
- * still there with pr_err, as at unload), zeroes the statistics and restarts the notification sequence
- * numbers at 0. The profile and the clients stay.
+ * still there with pr_err, as at unload), zeroes the statistics and
+ * restarts the notification sequence numbers at 0. The profile and the
+ * clients stay.
  *
  * Context: process context.
  */

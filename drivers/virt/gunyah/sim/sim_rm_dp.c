@@ -276,8 +276,10 @@ void gunyah_sim_rm_dp_forget_all(struct gunyah_sim_rm *rm, bool warn)
 
 	lockdep_assert_held(&rm->lock);
 	xa_for_each(&rm->pages, pfn, entry) {
-		if (WARN_ON_ONCE(!xa_is_value(entry)))
+		if (WARN_ON_ONCE(!xa_is_value(entry))) {
+			xa_erase(&rm->pages, pfn);
 			continue;
+		}
 		if (n && (xa_to_value(entry) != key || pfn != first + n)) {
 			if (warn)
 				gunyah_sim_dp_report(key, first, n);

@@ -160,27 +160,26 @@ static unsigned long gunyah_sim_pfn(u64 ipa)
 /* Pages handled under the lock of the page index before rescheduling. */
 #define GUNYAH_SIM_PAGES_BATCH		4096
 
-/* Forget the pages [first, last] that are parcel @p's, a batch at a time. */
+/*
+ * Forget the pages [first, last] that are parcel @p's. Each is looked up
+ * and erased on its own: an erase may shrink the tree under an xa_state
+ * and end a walk with it early.
+ */
 static void gunyah_sim_pages_erase(struct gunyah_sim_rm *rm,
 				   struct gunyah_sim_rm_parcel *p,
 				   unsigned long first, unsigned long last)
 {
-	XA_STATE(xas, &rm->pages, first);
+	unsigned long index = first;
 	unsigned int done = 0;
 	void *entry;
 
-	xas_lock(&xas);
-	xas_for_each(&xas, entry, last) {
+	for (entry = xa_find(&rm->pages, &index, last, XA_PRESENT); entry;
+	     entry = xa_find_after(&rm->pages, &index, last, XA_PRESENT)) {
 		if (entry == p)
-			xas_store(&xas, NULL);
-		if (++done % GUNYAH_SIM_PAGES_BATCH)
-			continue;
-		xas_pause(&xas);
-		xas_unlock(&xas);
-		cond_resched();
-		xas_lock(&xas);
+			xa_erase(&rm->pages, index);
+		if (!(++done % GUNYAH_SIM_PAGES_BATCH))
+			cond_resched();
 	}
-	xas_unlock(&xas);
 }
 
 /* Forget all the pages of a parcel: one walk over the span of its SGL. */
