@@ -20,6 +20,7 @@ STEPS = [
     ["drivers/virt/gunyah/rsc_mgr_rpc.c"],
     ["drivers/virt/gunyah/rsc_mgr_test.c"],
     ["Documentation/virt/gunyah/", "include/uapi/linux/gunyah.h"],
+    ["tools/testing/selftests/gunyah/"],
 ]
 ANCHOR = ("GUID PARTITION TABLE (GPT)\nM:\tDavidlohr Bueso <dave@stgolabs.net>\n"
           "L:\tlinux-efi@vger.kernel.org\nS:\tMaintained\n"
