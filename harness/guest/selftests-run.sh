@@ -57,7 +57,8 @@ for p in $profiles; do
 		fi
 		if [ ! -x "./$t" ]; then
 			echo "    1..0"
-			echo "not ok $n $suite # $t is missing"
+			echo "    # $t is missing"
+			echo "not ok $n $suite"
 			continue
 		fi
 		{ GUNYAH_SIM_PROFILE=$p "./$t" 2>&1; echo $? > /tmp/selftest.rc; } |
@@ -66,10 +67,11 @@ for p in $profiles; do
 		case $rc in
 		0) echo "ok $n $suite" ;;
 		4) echo "ok $n $suite # SKIP" ;;
-		*) echo "not ok $n $suite # exit status $rc" ;;
+		*)	echo "    # $t exited with status $rc"
+			echo "not ok $n $suite" ;;
 		esac
 	done
 done
 [ -w $sim/profile ] && echo public > $sim/profile
-rm_idle || echo "selftests: the RM still holds VMs after the selftests"
+rm_idle || echo "harness: FAIL the RM still holds VMs after the selftests"
 exit 0

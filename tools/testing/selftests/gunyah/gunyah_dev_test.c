@@ -128,9 +128,10 @@ TEST_F(dev, create_guest_mem_unknown_flag)
 {
 	int bit;
 
-	for (bit = 2; bit < 64; bit++)
+	for (bit = 2; bit < 64; bit++) {
 		EXPECT_EQ(-EINVAL, gh_create_mem(self->dev, page_size(), 1ULL << bit))
 			TH_LOG("flag bit %d", bit);
+	}
 }
 
 TEST_F(dev, create_guest_mem_reserved)

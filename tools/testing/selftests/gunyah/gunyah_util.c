@@ -142,7 +142,7 @@ const void *gh_dtb(size_t *size)
 	slash = strrchr(path, '/');
 	if (!slash || slash - path + 1 + sizeof(GUNYAH_VM_DTB) > sizeof(path))
 		return NULL;
-	strcpy(slash + 1, GUNYAH_VM_DTB);
+	memcpy(slash + 1, GUNYAH_VM_DTB, sizeof(GUNYAH_VM_DTB));
 
 	f = fopen(path, "rb");
 	if (!f)
@@ -199,11 +199,11 @@ void gh_vm_init(struct gh_vm *v)
 }
 
 /*
- * Take the VM through its steps up to and including @upto: the whole guest
+ * Take the VM through its steps up to and including @last: the whole guest
  * memory lent at GUEST_BASE with the devicetree in it. Returns 0, or the
  * -errno of the step that failed (recorded in failed_step).
  */
-int gh_vm_setup(struct gh_vm *v, enum gh_step upto)
+int gh_vm_setup(struct gh_vm *v, enum gh_step last)
 {
 	int ret = 0;
 	enum gh_step s;
@@ -216,7 +216,7 @@ int gh_vm_setup(struct gh_vm *v, enum gh_step upto)
 		}
 	}
 
-	for (s = GH_STEP_CREATE_VM; s <= upto; s++) {
+	for (s = GH_STEP_CREATE_VM; s <= last; s++) {
 		switch (s) {
 		case GH_STEP_CREATE_VM:
 			ret = gh_create_vm(v->dev);
@@ -277,7 +277,7 @@ int rm_state_read(struct rm_state *st)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
 		if (line[0] != '\n')
-			strcpy(last, line);
+			memcpy(last, line, sizeof(last));
 	fclose(f);
 
 	if (sscanf(last, "vms %lu parcels %lu lent_pages %lu shared_pages %lu",
@@ -352,7 +352,7 @@ static void fault_handler(int sig)
  * Access the byte at @p: read it, or write it back. Returns the signal it
  * raised (SIGBUS or SIGSEGV), or 0 if the access went through.
  */
-int gh_access_signal(volatile uint8_t *p, bool write)
+int gh_access_signal(void *p, bool write)
 {
 	struct sigaction sa = { .sa_handler = fault_handler }, old_bus, old_segv;
 	int sig;
@@ -362,10 +362,10 @@ int gh_access_signal(volatile uint8_t *p, bool write)
 	sigaction(SIGSEGV, &sa, &old_segv);
 	sig = sigsetjmp(fault_jmp, 1);
 	if (!sig) {
+		uint8_t val = __atomic_load_n((uint8_t *)p, __ATOMIC_RELAXED);
+
 		if (write)
-			*p = *p;
-		else
-			(void)*p;
+			__atomic_store_n((uint8_t *)p, val, __ATOMIC_RELAXED);
 	}
 	sigaction(SIGBUS, &old_bus, NULL);
 	sigaction(SIGSEGV, &old_segv, NULL);

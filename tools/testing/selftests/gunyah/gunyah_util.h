@@ -30,6 +30,9 @@
 
 #define GUEST_MEM_RWX		GUNYAH_MEM_ALLOW_RWX
 
+/* Why a test that needs the simulated RM's bookkeeping is skipped */
+#define NO_RM_STATE	GUNYAH_SIM_RM_STATE " is missing: cannot see the RM's VMs"
+
 /* How long asynchronous VM teardown may take, in milliseconds */
 #define TEARDOWN_TIMEOUT_MS	5000
 
@@ -104,7 +107,7 @@ const void *gh_dtb(size_t *size);
 int gh_write_dtb(int mem, uint64_t offset, uint64_t *config_size);
 
 void gh_vm_init(struct gh_vm *v);
-int gh_vm_setup(struct gh_vm *v, enum gh_step upto);
+int gh_vm_setup(struct gh_vm *v, enum gh_step last);
 void gh_vm_close(struct gh_vm *v);
 
 int rm_state_read(struct rm_state *st);
@@ -114,7 +117,7 @@ int rm_state_wait(const struct rm_state *want, struct rm_state *last);
 int rm_state_wait_idle(struct rm_state *last);
 
 int gh_count_fds(void);
-int gh_access_signal(volatile uint8_t *p, bool write);
+int gh_access_signal(void *p, bool write);
 int gh_drop_cap_ipc_lock(void);
 
 #endif /* SELFTEST_GUNYAH_UTIL_H */

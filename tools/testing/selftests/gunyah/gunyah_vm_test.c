@@ -79,13 +79,15 @@ TEST_F(vm, boot_context_registers)
 	ASSERT_EQ(0, gh_set_dtb_config(self->v.vm, DTB_ADDR, page_size()));
 	/* Values every RM can express: X0 the devicetree, the rest reset. */
 	EXPECT_EQ(0, gh_set_boot_context(self->v.vm, REG_SET_X, 0, DTB_ADDR));
-	for (i = 1; i < 32; i++)
+	for (i = 1; i < 32; i++) {
 		EXPECT_EQ(0, gh_set_boot_context(self->v.vm, REG_SET_X, i, 0))
 			TH_LOG("X%d", i);
+	}
 	EXPECT_EQ(0, gh_set_boot_context(self->v.vm, REG_SET_PC, 0, GUEST_BASE));
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		EXPECT_EQ(0, gh_set_boot_context(self->v.vm, REG_SET_SP, i, 0))
 			TH_LOG("SP%d", i);
+	}
 }
 
 TEST_F(vm, boot_context_index_range)
@@ -249,7 +251,7 @@ TEST_F(vm, start_pc_inside_memory)
 {
 	ASSERT_EQ(0, vm_prepare(&self->v));
 	ASSERT_EQ(0, gh_set_boot_context(self->v.vm, REG_SET_PC, 0,
-					  GUEST_BASE + 0x1000));
+					 GUEST_BASE + 0x1000));
 	EXPECT_EQ(0, gh_start(self->v.vm));
 }
 
