@@ -410,7 +410,8 @@ TEST_F(user_mem, memfd)
 
 	EXPECT_EQ(0, gh_user_mem(vm, variant->lend, 7, GUNYAH_USER_MEM_READ,
 				 GUEST_BASE, 2 * MB, self->shared));
-	EXPECT_EQ(0, gh_user_mem(vm, variant->lend, 7, 0, 0, 0, NULL));
+	EXPECT_EQ(0, gh_user_mem(vm, variant->lend, 7, GUNYAH_USER_MEM_READ,
+				 GUEST_BASE, 0, self->shared));
 }
 
 TEST_F(user_mem, regular_file)
