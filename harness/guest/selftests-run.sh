@@ -29,6 +29,39 @@ rm_idle() {
 	done
 }
 
+# Unload a module and, first, every module that uses it.
+rmmod_tree() {
+	local users u i
+	users=$(sed -n "s/^$1 [0-9]* [0-9]* \([^ ]*\) .*/\1/p" /proc/modules |
+		tr ',' ' ')
+	for u in $users; do
+		[ "$u" = - ] || rmmod_tree "$u" || return 1
+	done
+	# The last VM's fds may still be going away.
+	i=0
+	while grep -q "^$1 " /proc/modules; do
+		rmmod "$1" 2> /dev/null && break
+		[ $i -ge 50 ] && { rmmod "$1"; return 1; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# The RM driver learns what the RM can do when it binds: switch the
+# simulated RM's profile with the driver unloaded, then load it again.
+switch_profile() {
+	rmmod_tree gunyah_rsc_mgr || return 1
+	echo $1 > $sim/profile || return 1
+	modprobe gunyah_rsc_mgr || return 1
+	i=0
+	while [ ! -c /dev/gunyah ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -c /dev/gunyah ] && [ "$(cat $sim/profile)" = $1 ] &&
+		echo "selftests: RM profile $1"
+}
+
 set -- $tests
 ntests=$#
 set -- $profiles
@@ -38,8 +71,9 @@ n=0
 for p in $profiles; do
 	rm_idle || echo "selftests: the RM still holds VMs before the $p run"
 	why=
+	broken=
 	if [ -w $sim/profile ]; then
-		echo $p > $sim/profile || why="cannot write $p to $sim/profile"
+		switch_profile $p || broken="cannot switch the RM to the $p profile"
 	elif [ $p != public ]; then
 		# The simulator starts as the public RM.
 		why="$sim/profile is missing: cannot switch the RM to the $p profile"
@@ -55,9 +89,9 @@ for p in $profiles; do
 			echo "ok $n $suite # SKIP $why"
 			continue
 		fi
-		if [ ! -x "./$t" ]; then
+		if [ -n "$broken" ] || [ ! -x "./$t" ]; then
 			echo "    1..0"
-			echo "    # $t is missing"
+			echo "    # ${broken:-$t is missing}"
 			echo "not ok $n $suite"
 			continue
 		fi
@@ -72,6 +106,6 @@ for p in $profiles; do
 		esac
 	done
 done
-[ -w $sim/profile ] && echo public > $sim/profile
+[ -w $sim/profile ] && { switch_profile public || echo "harness: FAIL cannot switch the RM back to the public profile"; }
 rm_idle || echo "harness: FAIL the RM still holds VMs after the selftests"
 exit 0

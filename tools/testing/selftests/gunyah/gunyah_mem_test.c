@@ -298,7 +298,42 @@ TEST_F(map, map_after_start)
 	close(extra);
 }
 
-/* Memory unbound after START comes back to the host */
+/* Memory bound after START and unbound again comes back to the host */
+TEST_F(map, unmap_added_after_start)
+{
+	struct rm_state before, after;
+	uint64_t ps = page_size();
+	uint64_t guest = GUEST_BASE + GUEST_MEM_SIZE;
+	uint8_t *p;
+	int extra;
+
+	ASSERT_EQ(0, gh_vm_setup(&self->v, GH_STEP_START));
+	extra = gh_create_mem(self->v.dev, MB, 0);
+	ASSERT_LE(0, extra);
+	p = mmap(NULL, MB, PROT_READ | PROT_WRITE, MAP_SHARED, extra, 0);
+	ASSERT_NE(MAP_FAILED, p);
+
+	if (rm_state_available())
+		ASSERT_EQ(0, rm_state_read(&before));
+	ASSERT_EQ(0, gh_map_mem(self->v.vm, extra, guest, 0, MB,
+				GUNYAH_MEM_FORCE_LEND | GUEST_MEM_RWX));
+	ASSERT_EQ(SIGBUS, gh_access_signal(p, false));
+	ASSERT_EQ(0, gh_unmap_mem(self->v.vm, extra, guest, 0, MB));
+	EXPECT_EQ(0, gh_access_signal(p, true));
+	EXPECT_EQ(0, gh_access_signal(p + MB - ps, true));
+	if (rm_state_available()) {
+		ASSERT_EQ(0, rm_state_read(&after));
+		EXPECT_EQ(before.parcels, after.parcels);
+		EXPECT_EQ(before.lent_pages, after.lent_pages);
+	}
+	/* And it may be bound again. */
+	EXPECT_EQ(0, gh_map_mem(self->v.vm, extra, guest, 0, MB,
+				GUNYAH_MEM_FORCE_LEND | GUEST_MEM_RWX));
+	munmap(p, MB);
+	close(extra);
+}
+
+/* Part of the memory lent at START unbound while the VM runs */
 TEST_F(map, unmap_after_start)
 {
 	struct rm_state before, after;
