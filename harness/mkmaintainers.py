@@ -19,7 +19,13 @@ STEPS = [
      "include/linux/gunyah_rsc_mgr.h"],
     ["drivers/virt/gunyah/rsc_mgr_rpc.c"],
     ["drivers/virt/gunyah/rsc_mgr_test.c"],
-    ["Documentation/virt/gunyah/", "include/uapi/linux/gunyah.h"],
+    ["Documentation/virt/gunyah/", "drivers/virt/gunyah/guest_memfd.c",
+     "drivers/virt/gunyah/vm_mgr.c", "drivers/virt/gunyah/vm_mgr.h",
+     "drivers/virt/gunyah/vm_mgr_mem.c", "include/linux/gunyah_vm_mgr.h",
+     "include/uapi/linux/gunyah.h"],
+    ["drivers/virt/gunyah/vm_mgr_sim_test.c",
+     "drivers/virt/gunyah/vm_mgr_test.c",
+     "drivers/virt/gunyah/vm_mgr_test_fn.c"],
     ["tools/testing/selftests/gunyah/"],
 ]
 ANCHOR = ("GUID PARTITION TABLE (GPT)\nM:\tDavidlohr Bueso <dave@stgolabs.net>\n"

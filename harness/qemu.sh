@@ -10,7 +10,7 @@ mkdir -p "$(dirname "$logf")"
 set +e
 timeout --foreground -k 10 "${QEMU_TIMEOUT:-600}" \
 	qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-	-cpu max,pauth-impdef=on -smp 2 -m 1024 -nographic -no-reboot -nic none \
+	-cpu max,pauth-impdef=on -smp 2 -m "${QEMU_MEM:-1024}" -nographic -no-reboot -nic none \
 	-kernel "$B/obj/$variant/arch/arm64/boot/Image" \
 	-initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyAMA0 panic=-1 oops=panic kmemleak=on harness.mode=$mode" \

@@ -340,12 +340,12 @@ struct gunyah_rm_hyp_resources {
 } __packed;
 
 /**
- * enum gunyah_vm_boot_context_reg - Register sets of VM_SET_BOOT_CONTEXT
+ * enum gunyah_rm_boot_context_reg - Register sets of VM_SET_BOOT_CONTEXT
  * @GUNYAH_RM_BOOT_CONTEXT_X: general purpose registers X0..X31
  * @GUNYAH_RM_BOOT_CONTEXT_PC: the program counter
  * @GUNYAH_RM_BOOT_CONTEXT_SP: the stack pointers SP_EL0..SP_EL2
  */
-enum gunyah_vm_boot_context_reg {
+enum gunyah_rm_boot_context_reg {
 	GUNYAH_RM_BOOT_CONTEXT_X	= 0,
 	GUNYAH_RM_BOOT_CONTEXT_PC	= 1,
 	GUNYAH_RM_BOOT_CONTEXT_SP	= 2,

@@ -27,6 +27,7 @@
 #include <linux/unaligned.h>
 
 #include "rsc_mgr.h"
+#include "vm_mgr.h"
 
 #define GUNYAH_RM_RPC_API_WORDS		0x21	/* API version 1, 2 header words */
 #define GUNYAH_RM_RPC_HDR_SIZE		8
@@ -747,11 +748,21 @@ VISIBLE_IF_KUNIT void gunyah_rm_teardown(struct gunyah_rm *rm)
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_teardown);
 
+/**
+ * struct gunyah_rm_device - What the RM's device drives
+ * @rm: the link to the RM
+ * @vm_mgr: the VM manager, /dev/gunyah
+ */
+struct gunyah_rm_device {
+	struct gunyah_rm rm;
+	struct gunyah_vm_manager vm_mgr;
+};
+
 static int gunyah_rm_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
+	struct gunyah_rm_device *rmdev;
 	u64 tx_capid, rx_capid;
-	struct gunyah_rm *rm;
 	int tx_irq, rx_irq;
 	int ret;
 
@@ -773,21 +784,31 @@ static int gunyah_rm_probe(struct platform_device *pdev)
 	if (rx_irq < 0)
 		return rx_irq;
 
-	rm = devm_kzalloc(dev, sizeof(*rm), GFP_KERNEL);
-	if (!rm)
+	rmdev = devm_kzalloc(dev, sizeof(*rmdev), GFP_KERNEL);
+	if (!rmdev)
 		return -ENOMEM;
 
-	ret = gunyah_rm_init(rm, dev, tx_capid, tx_irq, rx_capid, rx_irq);
+	ret = gunyah_rm_init(&rmdev->rm, dev, tx_capid, tx_irq, rx_capid,
+			     rx_irq);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot reach the RM\n");
 
-	platform_set_drvdata(pdev, rm);
+	ret = gunyah_vm_manager_register(&rmdev->vm_mgr, &rmdev->rm);
+	if (ret) {
+		gunyah_rm_teardown(&rmdev->rm);
+		return dev_err_probe(dev, ret, "cannot create /dev/gunyah\n");
+	}
+
+	platform_set_drvdata(pdev, rmdev);
 	return 0;
 }
 
 static void gunyah_rm_remove(struct platform_device *pdev)
 {
-	gunyah_rm_teardown(platform_get_drvdata(pdev));
+	struct gunyah_rm_device *rmdev = platform_get_drvdata(pdev);
+
+	gunyah_vm_manager_unregister(&rmdev->vm_mgr);
+	gunyah_rm_teardown(&rmdev->rm);
 }
 
 static const struct of_device_id gunyah_rm_of_match[] = {
@@ -802,6 +823,8 @@ static struct platform_driver gunyah_rm_driver = {
 	.driver = {
 		.name = "gunyah_rsc_mgr",
 		.of_match_table = gunyah_rm_of_match,
+		/* VMs refer to the RM: it goes only with the module. */
+		.suppress_bind_attrs = true,
 	},
 };
 module_platform_driver(gunyah_rm_driver);

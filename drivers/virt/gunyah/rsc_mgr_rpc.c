@@ -390,7 +390,7 @@ EXPORT_SYMBOL_GPL(gunyah_rm_get_hyp_resources);
  * gunyah_rm_vm_set_boot_context() - Set a register of a VM's boot vCPU
  * @rm: the RM
  * @vmid: the VM, initialised and not started
- * @reg_set: &enum gunyah_vm_boot_context_reg
+ * @reg_set: &enum gunyah_rm_boot_context_reg
  * @reg_index: register in the set
  * @value: its value
  *

@@ -1119,6 +1119,8 @@ static void gunyah_rm_lifecycle_test(struct kunit *test)
 	struct gunyah_rm_mem_acl_entry acl;
 	struct gunyah_rm_mem_entry mem;
 	struct gunyah_rm_mem_parcel parcel = {};
+	/* Without /cpus the simulated RM gives the VM one vCPU. */
+	const struct gunyah_sim_vm_dt dt = {};
 	struct gunyah_rm_hyp_resources *res;
 	struct page *page;
 	int vmid, ret;
@@ -1137,6 +1139,9 @@ static void gunyah_rm_lifecycle_test(struct kunit *test)
 
 	page = alloc_pages(GFP_KERNEL, 2);
 	KUNIT_ASSERT_NOT_NULL(test, page);
+	/* The RM reads the config devicetree at VM_INIT. */
+	KUNIT_ASSERT_GT(test, gunyah_sim_vm_dtb(&dt, page_address(page) + PAGE_SIZE,
+						PAGE_SIZE), 0);
 	acl = (struct gunyah_rm_mem_acl_entry) {
 		.vmid = cpu_to_le16(vmid),
 		.perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W | GUNYAH_RM_ACL_X,

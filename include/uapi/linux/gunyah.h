@@ -54,7 +54,7 @@ struct gunyah_create_mem_args {
 };
 
 /**
- * define GUNYAH_CREATE_GUEST_MEM - Create a guest-memory fd
+ * define GUNYAH_CREATE_GUEST_MEM - Create a guest memory fd
  *
  * Returns the fd. Ranges of it are bound into VMs with GUNYAH_VM_MAP_MEM.
  */
@@ -279,6 +279,7 @@ struct gunyah_fn_desc {
  * @GUNYAH_MEM_ALLOW_READ: the guest may read
  * @GUNYAH_MEM_ALLOW_WRITE: the guest may write
  * @GUNYAH_MEM_ALLOW_EXEC: the guest may execute
+ * @GUNYAH_MEM_ALLOW_RWX: the guest may read, write and execute
  * @GUNYAH_MEM_UNMAP: remove the range from the guest instead
  */
 enum gunyah_map_flags {

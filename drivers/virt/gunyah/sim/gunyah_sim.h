@@ -90,7 +90,72 @@ struct gunyah_sim_rm_client_info {
 	int tx_irq, rx_irq;
 };
 
+/**
+ * struct gunyah_sim_rm_usage - What the simulated RM holds
+ * @vms: allocated VMs
+ * @parcels: live memory parcels
+ * @lent_pages: 4 KiB pages in lent or donated parcels
+ * @shared_pages: 4 KiB pages in shared parcels
+ */
+struct gunyah_sim_rm_usage {
+	unsigned int vms;
+	unsigned int parcels;
+	u64 lent_pages;
+	u64 shared_pages;
+};
+
+void gunyah_sim_rm_get_usage(struct gunyah_sim_rm_usage *usage);
+int gunyah_sim_rm_vm_state(u16 vmid);
+
+/**
+ * struct gunyah_sim_rm_vm_info - What the simulated RM knows of a VM
+ * @state: its state (§3.8.3 of the ABI)
+ * @owner: its owner's VMID
+ * @mem_base: guest IPA of its image parcel, from its config devicetree
+ * @vcpus: vCPUs created from its config devicetree
+ * @proxy: its vCPUs are proxy-scheduled
+ * @resources: hypervisor resources the owner gets for it, vCPUs included
+ */
+struct gunyah_sim_rm_vm_info {
+	u8 state;
+	u16 owner;
+	u64 mem_base;
+	unsigned int vcpus;
+	bool proxy;
+	unsigned int resources;
+};
+
+int gunyah_sim_rm_get_vm_info(u16 vmid, struct gunyah_sim_rm_vm_info *info);
+int gunyah_sim_rm_vm_boot_reg(u16 vmid, unsigned int reg, u64 *value);
+void gunyah_sim_rm_trace_start(void);
+void gunyah_sim_rm_trace_stop(void);
+size_t gunyah_sim_rm_trace_get(u32 *ids, size_t max);
+
+/**
+ * struct gunyah_sim_vm_dt - What a VM's config devicetree built by
+ *                           gunyah_sim_vm_dtb() holds
+ * @cpus: /cpus/cpu@N nodes; 0 for no /cpus
+ * @proxy: /gunyah-vm-config/vcpus affinity = "proxy"
+ * @hypervisor: a /hypervisor node, which the RM refuses
+ * @base: /gunyah-vm-config/memory base-address
+ * @vdevs: doorbell label 5 and doorbell-source label 6 for the host,
+ *         message-queue-pair label 7 (peer-default), a doorbell label 8
+ *         whose peer is another VM
+ */
+struct gunyah_sim_vm_dt {
+	unsigned int cpus;
+	bool proxy;
+	bool hypervisor;
+	u64 base;
+	bool vdevs;
+};
+
+ssize_t gunyah_sim_vm_dtb(const struct gunyah_sim_vm_dt *dt, void *dst,
+			  size_t size);
+
 int gunyah_sim_rm_create_client(struct gunyah_sim_rm_client_info *info);
 void gunyah_sim_rm_destroy_client(const struct gunyah_sim_rm_client_info *info);
+int gunyah_sim_rm_set_client_vmid(const struct gunyah_sim_rm_client_info *info,
+				  u16 vmid);
 
 #endif

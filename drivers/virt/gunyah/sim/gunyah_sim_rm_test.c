@@ -6,8 +6,11 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/gfp.h>
 #include <linux/gunyah.h>
 #include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/slab.h>
@@ -34,12 +37,34 @@
 #define T_MEM_APPEND	0x51000018
 #define T_VM_STATUS	0x56100008
 #define T_VM_EXITED	0x56100001
+#define T_VM_DEMAND_PG	0x56000033
+#define T_VM_ADDR_LAYOUT 0x56000034
+
+#define T_MEM_INVALID	0xa
+#define T_MEM_INUSE	0xb
+#define T_VM_STATE	0x14
+
+/* VM states (§3.8.3). */
+#define T_INIT		1
+#define T_READY		2
+#define T_RUNNING	3
+#define T_LOAD		5
+#define T_INIT_FAILED	8
+#define T_EXITED	9
+#define T_RESETTING	10
+#define T_RESET		11
+
+/* Where the tests put the config devicetree in a VM's image parcel. */
+#define T_DT_OFFSET	0x1000
+#define T_DT_SIZE	0x2000
+#define T_IMAGE_ORDER	2
 
 struct gunyah_sim_rm_test {
 	struct gunyah_sim_rm_client_info info;
 	atomic_t tx_irqs;
 	atomic_t rx_irqs;
 	wait_queue_head_t wq;
+	long timeout;
 	u16 seq;
 	u8 *buf;
 };
@@ -74,6 +99,7 @@ static int gunyah_sim_rm_test_init(struct kunit *test)
 	if (!t->buf)
 		return -ENOMEM;
 	init_waitqueue_head(&t->wq);
+	t->timeout = HZ;
 	gunyah_sim_rm_reset();
 
 	ret = gunyah_sim_rm_create_client(&t->info);
@@ -161,7 +187,7 @@ static size_t t_recv(struct kunit *test, struct gunyah_sim_rm_test *t, u8 *buf)
 					       &size, &ready) == GUNYAH_ERROR_OK)
 			return size;
 	} while (wait_event_timeout(t->wq, atomic_read(&t->rx_irqs) != seen,
-				    HZ));
+				    t->timeout));
 	return 0;
 }
 
@@ -345,6 +371,222 @@ static u32 t_lend(struct kunit *test, struct gunyah_sim_rm_test *t, u16 vmid,
 		*handle = get_unaligned_le32(t->buf + 4);
 	}
 	return err;
+}
+
+/* Create a parcel of one range, lent (one ACL entry) or shared. */
+static u32 t_mem_range(struct kunit *test, struct gunyah_sim_rm_test *t,
+		       u32 id, const u16 *acl, unsigned int nacl, u64 base,
+		       u64 size, u32 *handle)
+{
+	u8 req[8 + 4 + 2 * 4 + 4 + 16 + 4] = {};
+	size_t off = 8, len;
+	unsigned int i;
+	u32 err;
+
+	put_unaligned_le32(nacl, req + off);
+	off += 4;
+	for (i = 0; i < nacl; i++, off += 4) {
+		put_unaligned_le16(acl[i], req + off);
+		req[off + 2] = 7;
+	}
+	put_unaligned_le32(1, req + off);
+	put_unaligned_le64(base, req + off + 4);
+	put_unaligned_le64(size, req + off + 12);
+	off += 20;
+	put_unaligned_le32(0, req + off);
+	err = t_call(test, t, id, req, off + 4, &len);
+	if (!err) {
+		KUNIT_EXPECT_EQ(test, len, 4);
+		*handle = get_unaligned_le32(t->buf + 4);
+	}
+	return err;
+}
+
+static u32 t_reclaim(struct kunit *test, struct gunyah_sim_rm_test *t,
+		     u32 handle)
+{
+	u8 req[8] = {};
+
+	put_unaligned_le32(handle, req);
+	return t_call(test, t, T_MEM_RECLAIM, req, sizeof(req), NULL);
+}
+
+/* A VM_STATUS notification about vmid, with the given state. */
+static void t_status(struct kunit *test, struct gunyah_sim_rm_test *t,
+		     u16 vmid, u8 state)
+{
+	t_notif(test, t, T_VM_STATUS);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(t->buf), vmid);
+	KUNIT_EXPECT_EQ(test, t->buf[4], state);
+}
+
+/**
+ * struct t_vm_dt - What a test VM's config devicetree holds
+ * @dt: the devicetree, as gunyah_sim_vm_dtb() builds it
+ * @garbage: no devicetree at all, bytes that are not one
+ */
+struct t_vm_dt {
+	struct gunyah_sim_vm_dt dt;
+	bool garbage;
+};
+
+static size_t t_vm_dtb(struct kunit *test, const struct t_vm_dt *dt, u8 *dst)
+{
+	ssize_t len;
+
+	if (dt->garbage) {
+		memset(dst, 0x5a, T_DT_SIZE);
+		return T_DT_SIZE;
+	}
+	len = gunyah_sim_vm_dtb(&dt->dt, dst, T_DT_SIZE);
+	KUNIT_ASSERT_GT(test, len, 0);
+	return len;
+}
+
+/**
+ * struct t_vm - A VM a test drives
+ * @vmid: its VMID
+ * @handle: its image parcel: 16 KiB, lent, config devicetree at 4 KiB
+ * @pages: the memory of the parcel
+ */
+struct t_vm {
+	u16 vmid;
+	u32 handle;
+	struct page *pages;
+};
+
+static void t_free_image(void *pages)
+{
+	__free_pages(pages, T_IMAGE_ORDER);
+}
+
+/* LOAD: a new VM, and its image parcel lent to it with the devicetree. */
+static void t_vm_load(struct kunit *test, struct gunyah_sim_rm_test *t,
+		      const struct t_vm_dt *dt, struct t_vm *vm)
+{
+	u8 *image;
+
+	vm->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, T_IMAGE_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, vm->pages);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, t_free_image,
+							vm->pages), 0);
+	image = page_address(vm->pages);
+	t_vm_dtb(test, dt, image + T_DT_OFFSET);
+
+	vm->vmid = t_allocate(test, t);
+	KUNIT_ASSERT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &vm->vmid, 1,
+					  page_to_phys(vm->pages),
+					  PAGE_SIZE << T_IMAGE_ORDER,
+					  &vm->handle), 0);
+}
+
+static u32 t_vm_configure(struct kunit *test, struct gunyah_sim_rm_test *t,
+			  struct t_vm *vm)
+{
+	u8 cfg[40] = {};
+	u32 err;
+
+	put_unaligned_le16(vm->vmid, cfg);
+	put_unaligned_le32(vm->handle, cfg + 4);
+	put_unaligned_le64(T_DT_OFFSET, cfg + 24);
+	put_unaligned_le64(T_DT_SIZE, cfg + 32);
+	err = t_call(test, t, T_VM_CONFIG, cfg, sizeof(cfg), NULL);
+	if (!err)
+		t_status(test, t, vm->vmid, T_INIT);
+	return err;
+}
+
+/*
+ * A VM message naming vmid (VM_STOP with FORCE and reason 3); on success
+ * the notifications it brings are checked and consumed.
+ */
+static u32 t_vm_op(struct kunit *test, struct gunyah_sim_rm_test *t, u32 id,
+		   u16 vmid)
+{
+	u8 req[8] = {};
+	size_t len = 4;
+	u32 err;
+
+	put_unaligned_le16(vmid, req);
+	if (id == T_VM_STOP) {
+		req[2] = 1;
+		put_unaligned_le32(3, req + 4);
+		len = 8;
+	}
+	err = t_call(test, t, id, req, len, NULL);
+	if (id == T_VM_INIT && err && err != T_VM_STATE)
+		t_status(test, t, vmid, T_INIT_FAILED);
+	if (err)
+		return err;
+	switch (id) {
+	case T_VM_INIT:
+		t_status(test, t, vmid, T_READY);
+		break;
+	case T_VM_START:
+		t_status(test, t, vmid, T_RUNNING);
+		break;
+	case T_VM_STOP:
+		t_status(test, t, vmid, T_EXITED);
+		t_notif(test, t, T_VM_EXITED);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le16(t->buf), vmid);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le16(t->buf + 2), 7);
+		break;
+	case T_VM_RESET:
+		t_status(test, t, vmid, T_RESETTING);
+		t_status(test, t, vmid, T_RESET);
+		break;
+	}
+	return err;
+}
+
+/* Bring a VM from LOAD to a state, the way a host would. */
+static void t_vm_drive(struct kunit *test, struct gunyah_sim_rm_test *t,
+		       struct t_vm *vm, int state)
+{
+	if (state == T_LOAD)
+		return;
+	KUNIT_ASSERT_EQ(test, t_vm_configure(test, t, vm), 0);
+	if (state == T_INIT)
+		return;
+	if (state == T_INIT_FAILED) {
+		KUNIT_ASSERT_NE(test, t_vm_op(test, t, T_VM_INIT, vm->vmid), 0);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_INIT, vm->vmid), 0);
+	if (state == T_READY)
+		return;
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, vm->vmid), 0);
+	if (state == T_RUNNING)
+		return;
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_STOP, vm->vmid), 0);
+	if (state == T_EXITED)
+		return;
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm->vmid), 0);
+}
+
+/*
+ * Tear a VM down from any state, as a host must: stop it if it runs,
+ * initialise it if it is only configured (INIT can only go forward), reset
+ * it and wait for RESET, then reclaim its parcel and deallocate it.
+ */
+static void t_vm_teardown(struct kunit *test, struct gunyah_sim_rm_test *t,
+			  struct t_vm *vm)
+{
+	int state = gunyah_sim_rm_vm_state(vm->vmid);
+
+	if (state == T_RUNNING)
+		KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_STOP, vm->vmid), 0);
+	if (state == T_INIT)
+		t_vm_op(test, t, T_VM_INIT, vm->vmid);
+	state = gunyah_sim_rm_vm_state(vm->vmid);
+	if (state == T_EXITED || state == T_READY || state == T_INIT_FAILED)
+		KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm->vmid),
+				0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, vm->handle), 0);
+	if (state >= 0)
+		KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_DEALLOCATE,
+					      vm->vmid), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_state(vm->vmid), -ENOENT);
 }
 
 /* Depth 8, FULL, EMPTY, the size quirk and the rights of each capability. */
@@ -543,6 +785,8 @@ static void gunyah_sim_rm_vm_lifecycle_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
 	u8 cfg[40] = {}, stop[8] = {}, note[4] = {};
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
+	struct t_vm vm;
 	size_t len;
 	u32 handle;
 	u16 vmid;
@@ -555,8 +799,9 @@ static void gunyah_sim_rm_vm_lifecycle_test(struct kunit *test)
 
 	vmid = t_allocate(test, t);
 	KUNIT_EXPECT_EQ(test, t_vmid_call(test, t, T_VM_DEALLOCATE, vmid), 0);
-	vmid = t_allocate(test, t);
-	KUNIT_ASSERT_EQ(test, t_lend(test, t, vmid, 0x90000000, 4, &handle), 0);
+	t_vm_load(test, t, &dt, &vm);
+	vmid = vm.vmid;
+	handle = vm.handle;
 
 	/* Image and DT must lie inside the 16 KiB parcel. */
 	put_unaligned_le16(vmid, cfg);
@@ -564,7 +809,8 @@ static void gunyah_sim_rm_vm_lifecycle_test(struct kunit *test)
 	put_unaligned_le64(0x4000, cfg + 24);
 	put_unaligned_le64(0x1000, cfg + 32);
 	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_CONFIG, cfg, 40, NULL), 6);
-	put_unaligned_le64(0x3000, cfg + 24);
+	put_unaligned_le64(T_DT_OFFSET, cfg + 24);
+	put_unaligned_le64(T_DT_SIZE, cfg + 32);
 	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_CONFIG, cfg, 39, NULL), 4);
 	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_CONFIG, cfg, 40, NULL), 0);
 	KUNIT_EXPECT_EQ(test, t_notif(test, t, T_VM_STATUS), 2);
@@ -673,32 +919,497 @@ static void gunyah_sim_rm_parcel_rules_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_call(test, t, T_MEM_RECLAIM, req, 8, NULL), 0);
 }
 
-/* VM_SET_BOOT_CONTEXT exists only in the full profile. */
+/*
+ * VM_SET_BOOT_CONTEXT, VM_SET_DEMAND_PAGING and VM_SET_ADDRESS_LAYOUT exist
+ * only in the full profile, which keeps the boot context for the guest.
+ */
 static void gunyah_sim_rm_profiles_test(struct kunit *test)
 {
 	struct gunyah_sim_rm_test *t = test->priv;
-	u8 ctx[16] = {}, cfg[40] = {};
-	u32 handle;
-	u16 vmid;
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
+	u8 ctx[16] = {}, layout[24] = {};
+	struct t_vm vm;
+	u64 val;
 
-	vmid = t_allocate(test, t);
-	KUNIT_ASSERT_EQ(test, t_lend(test, t, vmid, 0x90000000, 4, &handle), 0);
-	put_unaligned_le16(vmid, cfg);
-	put_unaligned_le32(handle, cfg + 4);
-	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_CONFIG, cfg, 40, NULL), 0);
-	t_notif(test, t, T_VM_STATUS);
-	KUNIT_ASSERT_EQ(test, t_vmid_call(test, t, T_VM_INIT, vmid), 0);
-	t_notif(test, t, T_VM_STATUS);
+	t_vm_load(test, t, &dt, &vm);
+	KUNIT_ASSERT_EQ(test, t_vm_configure(test, t, &vm), 0);
+	put_unaligned_le16(vm.vmid, layout);
+	put_unaligned_le16(vm.vmid, ctx);
 
-	put_unaligned_le16(vmid, ctx);
-	ctx[2] = 1;
+	/* Public: all three unknown, even with a bad length. */
 	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_get_profile(), GUNYAH_SIM_RM_PUBLIC);
-	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 16, NULL),
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_ADDR_LAYOUT, layout, 24,
+				     NULL), 0xffffffff);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_DEMAND_PG, layout, 8, NULL),
 			0xffffffff);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 3, NULL),
+			0xffffffff);
+
+	/* Full: address layout and demand paging before VM_INIT only. */
 	gunyah_sim_rm_set_profile(GUNYAH_SIM_RM_FULL);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_ADDR_LAYOUT, layout, 24,
+				     NULL), 0);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_DEMAND_PG, layout, 8, NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_DEMAND_PG, layout, 12,
+				     NULL), 4);
+	/* The boot context is set between VM_INIT and VM_START. */
+	ctx[2] = 1;
+	put_unaligned_le64(0x80001000, ctx + 8);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 16, NULL),
+			T_VM_STATE);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_INIT, vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_ADDR_LAYOUT, layout, 24,
+				     NULL), T_VM_STATE);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 15, NULL), 4);
 	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 16, NULL), 0);
+	ctx[2] = 0;
+	ctx[3] = 31;
+	put_unaligned_le64(0x48000000, ctx + 8);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 16, NULL), 0);
+	ctx[3] = 32;
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 16, NULL), 6);
+	ctx[2] = 1;
 	ctx[3] = 1;
 	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, ctx, 16, NULL), 6);
+
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_vm_boot_reg(vm.vmid, 32, &val), 0);
+	KUNIT_EXPECT_EQ(test, val, 0x80001000);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_vm_boot_reg(vm.vmid, 31, &val), 0);
+	KUNIT_EXPECT_EQ(test, val, 0x48000000);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_boot_reg(vm.vmid, 0, &val),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_boot_reg(vm.vmid, 36, &val),
+			-EINVAL);
+
+	/* A reset forgets it. */
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_boot_reg(vm.vmid, 32, &val),
+			-ENOENT);
+	t_vm_teardown(test, t, &vm);
+}
+
+/*
+ * Every VM message from every state a host can reach (§3.8.1, §3.8.3): the
+ * allowed ones move the VM on, the others get VM_STATE and change nothing.
+ */
+static const int t_states[] = {
+	T_LOAD, T_INIT, T_READY, T_RUNNING, T_EXITED, T_RESET, T_INIT_FAILED,
+};
+
+static const struct {
+	u32 id;
+	const char *name;
+	u16 from;	/* bit n: allowed from state n */
+	int to;		/* the state afterwards, -ENOENT for none */
+} t_moves[] = {
+	{ T_VM_CONFIG, "CONFIG_IMAGE", BIT(T_LOAD) | BIT(T_RESET), T_INIT },
+	{ T_VM_INIT, "INIT", BIT(T_INIT), T_READY },
+	{ T_VM_START, "START", BIT(T_READY), T_RUNNING },
+	{ T_VM_STOP, "STOP", BIT(T_RUNNING), T_EXITED },
+	{ T_VM_RESET, "RESET", BIT(T_EXITED) | BIT(T_READY) |
+			       BIT(T_INIT_FAILED), T_RESET },
+	{ T_VM_DEALLOCATE, "DEALLOCATE", BIT(T_LOAD) | BIT(T_RESET), -ENOENT },
+};
+
+static void gunyah_sim_rm_transitions_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const struct t_vm_dt good = { .dt.cpus = 1 };
+	const struct t_vm_dt bad = { .dt.hypervisor = true };
+	struct gunyah_sim_rm_usage usage;
+	unsigned int i, j;
+	struct t_vm vm;
+	bool allowed;
+	int state;
+	u32 err;
+
+	for (i = 0; i < ARRAY_SIZE(t_states); i++) {
+		for (j = 0; j < ARRAY_SIZE(t_moves); j++) {
+			state = t_states[i];
+			t_vm_load(test, t, state == T_INIT_FAILED ? &bad : &good,
+				  &vm);
+			t_vm_drive(test, t, &vm, state);
+			KUNIT_ASSERT_EQ(test, gunyah_sim_rm_vm_state(vm.vmid),
+					state);
+
+			allowed = t_moves[j].from & BIT(state);
+			if (t_moves[j].id == T_VM_CONFIG)
+				err = t_vm_configure(test, t, &vm);
+			else
+				err = t_vm_op(test, t, t_moves[j].id, vm.vmid);
+			KUNIT_EXPECT_EQ_MSG(test, err, allowed ? 0 : T_VM_STATE,
+					    "%s from state %d", t_moves[j].name,
+					    state);
+			KUNIT_EXPECT_EQ_MSG(test, gunyah_sim_rm_vm_state(vm.vmid),
+					    allowed ? t_moves[j].to : state,
+					    "%s from state %d", t_moves[j].name,
+					    state);
+			t_vm_teardown(test, t, &vm);
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, t_rx_empty(t));
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.vms, 0);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 0);
+}
+
+/*
+ * Pages belong to one parcel at a time; a parcel is the guest's from READY
+ * (MEM_INUSE) until the VM is reset.
+ */
+static void gunyah_sim_rm_parcel_ownership_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const struct t_vm_dt dt = { .dt.cpus = 1 };
+	struct gunyah_sim_rm_usage usage;
+	const u64 base = 0x8000000000ULL;
+	u32 h1, h2, h3;
+	struct t_vm vm;
+	u16 acl[2];
+
+	t_vm_load(test, t, &dt, &vm);
+	acl[0] = vm.vmid;
+	acl[1] = 3;
+
+	/* 16 pages lent; any page of them again, lent or shared: refused. */
+	KUNIT_ASSERT_EQ(test, t_mem_range(test, t, T_MEM_LEND, acl, 1, base,
+					  0x10000, &h1), 0);
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, acl, 1, base,
+					  0x1000, &h2), T_MEM_INVALID);
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, acl, 1,
+					  base + 0xf000, 0x1000, &h2),
+			T_MEM_INVALID);
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_SHARE, acl, 2,
+					  base - 0x1000, 0x2000, &h2),
+			T_MEM_INVALID);
+	/* The neighbours are free. */
+	KUNIT_ASSERT_EQ(test, t_mem_range(test, t, T_MEM_SHARE, acl, 2,
+					  base + 0x10000, 0x3000, &h2), 0);
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 3);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 16 + 4);
+	KUNIT_EXPECT_EQ(test, usage.shared_pages, 3);
+
+	/* Unknown handles. */
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, 0x7777), 7);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, 0xffffffff), 7);
+
+	/* Not accepted yet: reclaim works, and the pages are free again. */
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h1), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h1), 7);
+	KUNIT_ASSERT_EQ(test, t_mem_range(test, t, T_MEM_LEND, acl, 1, base,
+					  0x10000, &h1), 0);
+
+	/* READY: the VM has accepted them all. */
+	t_vm_drive(test, t, &vm, T_READY);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h1), T_MEM_INUSE);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h2), T_MEM_INUSE);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, vm.handle), T_MEM_INUSE);
+	/* Given to a READY VM: accepted at once. */
+	KUNIT_ASSERT_EQ(test, t_mem_range(test, t, T_MEM_LEND, acl, 1,
+					  base + 0x20000, 0x1000, &h3), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h3), T_MEM_INUSE);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, vm.vmid), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_STOP, vm.vmid), 0);
+	/* Stopped is not reset: still the guest's. */
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h1), T_MEM_INUSE);
+
+	/* The reset releases them. */
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h1), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h2), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, h3), 0);
+	t_vm_teardown(test, t, &vm);
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 0);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 0);
+	KUNIT_EXPECT_EQ(test, usage.shared_pages, 0);
+}
+
+/*
+ * The caller rules of §3.7/§3.8.1: HLOS-only messages, owner-only ones
+ * (DENIED, or VMID_INVALID for VM_STOP and VM_RESET), unknown VMIDs, and
+ * no vCPU entries for a VM one does not own.
+ */
+static void gunyah_sim_rm_caller_rules_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const struct t_vm_dt dt = { .dt.cpus = 2 };
+	u8 req[4] = {};
+	struct t_vm vm;
+	size_t len;
+
+	t_vm_load(test, t, &dt, &vm);
+	t_vm_drive(test, t, &vm, T_READY);
+
+	/* Speak for VM 4, a platform secondary VM. */
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_set_client_vmid(&t->info, 4), 0);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_ALLOCATE, req, 4, NULL), 3);
+	KUNIT_EXPECT_EQ(test, t_vm_configure(test, t, &vm), 3);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_START, vm.vmid), 3);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_STOP, vm.vmid), 0xd);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm.vmid), 0xd);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_DEALLOCATE, vm.vmid), 3);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, vm.handle), 3);
+	put_unaligned_le16(vm.vmid, req);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->buf + 4), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_state(vm.vmid), T_READY);
+
+	/* Back to HLOS: an unknown VMID, then the VM's owner again. */
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_set_client_vmid(&t->info, 3), 0);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_START, 0x99), 0xd);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_DEALLOCATE, 0x99), 0xd);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, 4 + 2 * 44);
+	put_unaligned_le16(0x99, req);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, NULL), 6);
+	t_vm_teardown(test, t, &vm);
+}
+
+/* A resource entry of VM_GET_HYP_RESOURCES' reply in t->buf. */
+static const u8 *t_res(struct gunyah_sim_rm_test *t, unsigned int i)
+{
+	return t->buf + 8 + i * 44;
+}
+
+/* §3.11: vCPUs, proxy scheduling, memory base and vdevices from the DTB. */
+static void gunyah_sim_rm_config_dt_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const struct t_vm_dt dt = {
+		.dt = { .cpus = 3, .proxy = true, .base = 0x80000000,
+			.vdevs = true },
+	};
+	static const u8 want_type[] = { 4, 4, 4, 0, 1, 2, 3 };
+	static const u32 want_label[] = { 0, 1, 2, 5, 6, 7, 7 };
+	struct gunyah_sim_rm_vm_info info;
+	u64 caps[ARRAY_SIZE(want_type)];
+	u64 data = 1, bell = 0;
+	unsigned int i;
+	struct t_vm vm;
+	u8 req[4] = {};
+	bool ready;
+	size_t len;
+	u32 virq;
+
+	t_vm_load(test, t, &dt, &vm);
+	t_vm_drive(test, t, &vm, T_READY);
+	KUNIT_ASSERT_EQ(test, gunyah_sim_rm_get_vm_info(vm.vmid, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.state, T_READY);
+	KUNIT_EXPECT_EQ(test, info.owner, 3);
+	KUNIT_EXPECT_EQ(test, info.mem_base, 0x80000000);
+	KUNIT_EXPECT_EQ(test, info.vcpus, 3);
+	KUNIT_EXPECT_TRUE(test, info.proxy);
+	KUNIT_EXPECT_EQ(test, info.resources, ARRAY_SIZE(want_type));
+
+	put_unaligned_le16(vm.vmid, req);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, &len), 0);
+	KUNIT_ASSERT_EQ(test, len, 4 + 44 * ARRAY_SIZE(want_type));
+	KUNIT_ASSERT_EQ(test, get_unaligned_le32(t->buf + 4),
+			ARRAY_SIZE(want_type));
+	for (i = 0; i < ARRAY_SIZE(want_type); i++) {
+		KUNIT_EXPECT_EQ(test, t_res(t, i)[0], want_type[i]);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le16(t_res(t, i) + 2),
+				vm.vmid);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(t_res(t, i) + 8),
+				want_label[i]);
+		virq = get_unaligned_le32(t_res(t, i) + 24);
+		/* Doorbells the host rings have no interrupt. */
+		if (want_type[i] == 0)
+			KUNIT_EXPECT_EQ(test, virq, 0);
+		else
+			KUNIT_EXPECT_GE(test, virq, 962);
+		caps[i] = get_unaligned_le64(t_res(t, i) + 12);
+	}
+
+	/* The capabilities name real objects of the right kind. */
+	KUNIT_EXPECT_NE(test, gunyah_hypercall_bell_send(caps[3], 1, &bell),
+			GUNYAH_ERROR_CSPACE_CAP_NULL);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(caps[0], 1, &bell),
+			GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(caps[5], 8, &data, 0,
+							 &ready),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(caps[6], 8, &data, 0,
+							 &ready),
+			GUNYAH_ERROR_CSPACE_INSUF_RIGHTS);
+
+	/* A reset takes them away. */
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm.vmid), 0);
+	for (i = 0; i < ARRAY_SIZE(want_type); i++)
+		KUNIT_EXPECT_EQ(test, gunyah_hypercall_msgq_send(caps[i], 8,
+								 &data, 0,
+								 &ready),
+				GUNYAH_ERROR_CSPACE_CAP_NULL);
+	KUNIT_EXPECT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, NULL), 2);
+	t_vm_teardown(test, t, &vm);
+}
+
+/* Config devicetrees the RM refuses at VM_INIT, failing the VM. */
+static const struct {
+	const char *name;
+	struct t_vm_dt dt;
+	u64 dt_size;
+	u32 err;
+} t_bad_dts[] = {
+	{ "/hypervisor", { .dt = { .cpus = 1, .hypervisor = true } },
+	  T_DT_SIZE, 3 },
+	{ "garbage", { .garbage = true }, T_DT_SIZE, 6 },
+	{ "larger than its room", { .dt = { .cpus = 1 } }, 64, 6 },
+};
+
+static void gunyah_sim_rm_config_dt_refused_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_sim_rm_vm_info info;
+	u8 cfg[40] = {};
+	struct t_vm vm;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t_bad_dts); i++) {
+		t_vm_load(test, t, &t_bad_dts[i].dt, &vm);
+		put_unaligned_le16(vm.vmid, cfg);
+		put_unaligned_le32(vm.handle, cfg + 4);
+		put_unaligned_le64(T_DT_OFFSET, cfg + 24);
+		put_unaligned_le64(t_bad_dts[i].dt_size, cfg + 32);
+		KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_CONFIG, cfg, 40,
+					     NULL), 0);
+		t_status(test, t, vm.vmid, T_INIT);
+
+		/* The reply says why; VM_STATUS says INIT_FAILED. */
+		KUNIT_EXPECT_EQ_MSG(test, t_vm_op(test, t, T_VM_INIT, vm.vmid),
+				    t_bad_dts[i].err, "%s", t_bad_dts[i].name);
+		KUNIT_ASSERT_EQ(test, gunyah_sim_rm_get_vm_info(vm.vmid, &info),
+				0);
+		KUNIT_EXPECT_EQ(test, info.state, T_INIT_FAILED);
+		KUNIT_EXPECT_EQ(test, info.resources, 0);
+		t_vm_teardown(test, t, &vm);
+	}
+}
+
+/*
+ * The host's whole flow (§7, §3.10), with every request and notification
+ * in order, and nothing left afterwards.
+ */
+static void gunyah_sim_rm_flow_order_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	static const u32 want[] = {
+		T_VM_ALLOCATE, T_MEM_LEND, T_MEM_SHARE, T_VM_CONFIG, T_VM_INIT,
+		T_VM_HYP_RES, T_VM_START, T_VM_STOP, T_VM_RESET, T_MEM_RECLAIM,
+		T_MEM_RECLAIM, T_VM_DEALLOCATE,
+	};
+	const struct t_vm_dt dt = { .dt.cpus = 2, .dt.proxy = true };
+	struct gunyah_sim_rm_usage usage;
+	u32 ids[16], shared;
+	struct t_vm vm;
+	u16 acl[2];
+	size_t n;
+
+	gunyah_sim_rm_trace_start();
+	t_vm_load(test, t, &dt, &vm);
+	acl[0] = vm.vmid;
+	acl[1] = 3;
+	KUNIT_ASSERT_EQ(test, t_mem_range(test, t, T_MEM_SHARE, acl, 2,
+					  0x8000000000ULL, 0x100000, &shared),
+			0);
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.vms, 1);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 2);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 4);
+	KUNIT_EXPECT_EQ(test, usage.shared_pages, 256);
+
+	/* Each t_vm_op checks the VM_STATUS and VM_EXITED that follow. */
+	KUNIT_ASSERT_EQ(test, t_vm_configure(test, t, &vm), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_INIT, vm.vmid), 0);
+	KUNIT_ASSERT_EQ(test, t_vmid_call(test, t, T_VM_HYP_RES, vm.vmid), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, vm.vmid), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_STOP, vm.vmid), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, shared), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, vm.handle), 0);
+	KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_DEALLOCATE, vm.vmid), 0);
+	KUNIT_EXPECT_TRUE(test, t_rx_empty(t));
+
+	gunyah_sim_rm_trace_stop();
+	n = gunyah_sim_rm_trace_get(ids, ARRAY_SIZE(ids));
+	KUNIT_ASSERT_EQ(test, n, ARRAY_SIZE(want));
+	KUNIT_EXPECT_MEMEQ(test, ids, want, sizeof(want));
+
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.vms, 0);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 0);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 0);
+	KUNIT_EXPECT_EQ(test, usage.shared_pages, 0);
+}
+
+/*
+ * 1 GiB in 262144 scattered pages: a LEND with APPEND and 511 MEM_APPENDs
+ * of 512 ranges. The addresses need not be RAM: only the image is read.
+ */
+static void gunyah_sim_rm_big_parcel_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	const u64 base = 0x8000000000ULL, stride = 0x2000;
+	const unsigned int per_msg = 512, msgs = 512;
+	u8 *req = kunit_kzalloc(test, 16384, GFP_KERNEL);
+	struct gunyah_sim_rm_usage usage;
+	unsigned int m, i;
+	u32 handle, other;
+	ktime_t start;
+	size_t off;
+	u16 vmid;
+
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	/* Under a debug kernel on an emulator, each page costs tens of us. */
+	t->timeout = 60 * HZ;
+	vmid = t_allocate(test, t);
+	start = ktime_get();
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_MEM_LEND, req,
+				     t_mem_req(req, 2, &vmid, 1, base, per_msg),
+				     NULL), 0);
+	handle = get_unaligned_le32(t->buf + 4);
+	for (m = 1; m < msgs; m++) {
+		put_unaligned_le32(handle, req);
+		put_unaligned_le32(m == msgs - 1, req + 4);
+		put_unaligned_le32(per_msg, req + 8);
+		off = 12;
+		for (i = 0; i < per_msg; i++, off += 16) {
+			put_unaligned_le64(base + (m * per_msg + i) * stride,
+					   req + off);
+			put_unaligned_le64(0x1000, req + off + 8);
+		}
+		KUNIT_ASSERT_EQ(test, t_call(test, t, T_MEM_APPEND, req, off,
+					     NULL), 0);
+	}
+	kunit_info(test, "1 GiB of 4 KiB pages lent in %lld ms\n",
+		   ktime_ms_delta(ktime_get(), start));
+
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 262144);
+	/* A page in the middle is taken, the gap next to it is not. */
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &vmid, 1,
+					  base + 131071 * stride, 0x1000,
+					  &other), T_MEM_INVALID);
+	KUNIT_EXPECT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &vmid, 1,
+					  base + 131071 * stride - 0x1000,
+					  0x3000, &other), T_MEM_INVALID);
+	KUNIT_ASSERT_EQ(test, t_mem_range(test, t, T_MEM_LEND, &vmid, 1,
+					  base + 131071 * stride + 0x1000,
+					  0x1000, &other), 0);
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, other), 0);
+
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, t_reclaim(test, t, handle), 0);
+	kunit_info(test, "and reclaimed in %lld ms\n",
+		   ktime_ms_delta(ktime_get(), start));
+	KUNIT_EXPECT_EQ(test, t_vmid_call(test, t, T_VM_DEALLOCATE, vmid), 0);
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 0);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 0);
 }
 
 /* fail_nth, drop_next_reply, corrupt_next_output, inject_packet. */
@@ -759,6 +1470,13 @@ static struct kunit_case gunyah_sim_rm_test_cases[] = {
 	KUNIT_CASE(gunyah_sim_rm_vm_lifecycle_test),
 	KUNIT_CASE(gunyah_sim_rm_parcel_rules_test),
 	KUNIT_CASE(gunyah_sim_rm_profiles_test),
+	KUNIT_CASE_SLOW(gunyah_sim_rm_transitions_test),
+	KUNIT_CASE(gunyah_sim_rm_parcel_ownership_test),
+	KUNIT_CASE(gunyah_sim_rm_caller_rules_test),
+	KUNIT_CASE(gunyah_sim_rm_config_dt_test),
+	KUNIT_CASE(gunyah_sim_rm_config_dt_refused_test),
+	KUNIT_CASE(gunyah_sim_rm_flow_order_test),
+	KUNIT_CASE_SLOW(gunyah_sim_rm_big_parcel_test),
 	KUNIT_CASE(gunyah_sim_rm_fault_hooks_test),
 	KUNIT_CASE(gunyah_sim_rm_devicetree_test),
 	{}

@@ -13,10 +13,13 @@
 
 #define pr_fmt(fmt) "gunyah_sim: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/unaligned.h>
 
 #include "sim_rm.h"
@@ -196,14 +199,36 @@ static void gunyah_sim_rm_reply(struct gunyah_sim_rm *rm,
 	gunyah_sim_rm_flush(rm, client);
 }
 
-static gunyah_sim_rm_handler_t gunyah_sim_rm_handler(struct gunyah_sim_rm *rm,
-						     u32 msg_id)
+/*
+ * The checks every request goes through before its handler (§3.7, §3.8):
+ * profile, length, caller, then the state of the VM it names.
+ */
+static u32 gunyah_sim_rm_dispatch(struct gunyah_sim_rm *rm,
+				  struct gunyah_sim_rm_call *c)
 {
-	gunyah_sim_rm_handler_t handler;
+	const struct gunyah_sim_rm_msg_desc *d;
+	struct gunyah_sim_rm_vm *vm;
 
-	handler = gunyah_sim_rm_vm_handler(msg_id,
-					   rm->profile == GUNYAH_SIM_RM_FULL);
-	return handler ?: gunyah_sim_rm_mem_handler(msg_id);
+	d = gunyah_sim_rm_vm_desc(c->msg_id) ?: gunyah_sim_rm_mem_desc(c->msg_id);
+	if (!d || (d->full_only && rm->profile != GUNYAH_SIM_RM_FULL))
+		return GUNYAH_SIM_RM_UNIMPLEMENTED;
+	if (d->len_rule == GUNYAH_SIM_RM_LEN_EXACT ? c->len != d->len :
+						     c->len < d->len)
+		return GUNYAH_SIM_RM_MSG_INVALID;
+	if ((d->caller & GUNYAH_SIM_RM_CALLER_HLOS) &&
+	    c->client->vmid != GUNYAH_SIM_VMID_HLOS)
+		return GUNYAH_SIM_RM_DENIED;
+	if (d->caller & GUNYAH_SIM_RM_CALLER_OWNER) {
+		vm = xa_load(&rm->vms, get_unaligned_le16(c->req));
+		if (!vm)
+			return GUNYAH_SIM_RM_VMID_INVALID;
+		if (vm->owner != c->client->vmid)
+			return d->not_owner;
+		if (d->states && !(d->states & BIT(vm->state)))
+			return GUNYAH_SIM_RM_VM_STATE;
+		c->vm = vm;
+	}
+	return d->handler(rm, c);
 }
 
 static struct gunyah_sim_rm_script *
@@ -229,10 +254,11 @@ static void gunyah_sim_rm_request(struct gunyah_sim_rm *rm,
 	};
 	struct gunyah_sim_rm_script *script;
 	struct gunyah_sim_rm_msg *msg, *tmp;
-	gunyah_sim_rm_handler_t handler;
 	u32 err;
 
 	rm->stats.requests++;
+	if (rm->trace_on && rm->trace_n++ < GUNYAH_SIM_RM_TRACE_MAX)
+		rm->trace[rm->trace_n - 1] = client->in_id;
 	rm->has_last = true;
 	rm->last_id = client->in_id;
 	rm->last_seq = client->in_seq;
@@ -253,9 +279,8 @@ static void gunyah_sim_rm_request(struct gunyah_sim_rm *rm,
 	    !--rm->fail_count) {
 		err = rm->fail_error;
 	} else {
-		handler = gunyah_sim_rm_handler(rm, call.msg_id);
 		rm->in_request = true;
-		err = handler ? handler(rm, &call) : GUNYAH_SIM_RM_UNIMPLEMENTED;
+		err = gunyah_sim_rm_dispatch(rm, &call);
 		rm->in_request = false;
 	}
 
@@ -268,9 +293,6 @@ static void gunyah_sim_rm_request(struct gunyah_sim_rm *rm,
 		gunyah_sim_rm_queue_notif(rm, msg);
 		gunyah_sim_rm_flush(rm, msg->client);
 	}
-
-	if (call.post)
-		call.post(rm, call.post_vmid);
 }
 
 /* One packet from a client: validate it and reassemble, as do_recv does. */
@@ -480,6 +502,8 @@ static void gunyah_sim_rm_forget(struct gunyah_sim_rm *rm, bool warn)
 	rm->hold = false;
 	rm->paused = false;
 	rm->has_last = false;
+	rm->trace_on = false;
+	rm->trace_n = 0;
 	gunyah_sim_rm_mem_forget_all(rm, warn);
 	gunyah_sim_rm_vm_forget_all(rm, warn);
 }
@@ -491,6 +515,94 @@ static void gunyah_sim_rm_kick_all(struct gunyah_sim_rm *rm)
 	lockdep_assert_held(&rm->lock);
 	list_for_each_entry(client, &rm->clients, node)
 		queue_work(rm->wq, &client->work);
+}
+
+static int gunyah_sim_rm_state_show(struct seq_file *s, void *unused)
+{
+	struct gunyah_sim_rm *rm = s->private;
+	struct gunyah_sim_rm_usage usage;
+	struct gunyah_sim_rm_vm *vm;
+	unsigned long vmid;
+
+	mutex_lock(&rm->lock);
+	usage.vms = 0;
+	xa_for_each(&rm->vms, vmid, vm) {
+		seq_printf(s, "vm %u state %u owner %u\n", vm->vmid, vm->state,
+			   vm->owner);
+		usage.vms++;
+	}
+	gunyah_sim_rm_mem_show(rm, s);
+	gunyah_sim_rm_mem_usage(rm, &usage);
+	seq_printf(s, "vms %u parcels %u lent_pages %llu shared_pages %llu\n",
+		   usage.vms, usage.parcels, usage.lent_pages,
+		   usage.shared_pages);
+	mutex_unlock(&rm->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(gunyah_sim_rm_state);
+
+static const char *const gunyah_sim_rm_profile_names[] = {
+	[GUNYAH_SIM_RM_PUBLIC] = "public",
+	[GUNYAH_SIM_RM_FULL] = "full",
+};
+
+static int gunyah_sim_rm_profile_show(struct seq_file *s, void *unused)
+{
+	struct gunyah_sim_rm *rm = s->private;
+	enum gunyah_sim_rm_profile profile;
+
+	mutex_lock(&rm->lock);
+	profile = rm->profile;
+	mutex_unlock(&rm->lock);
+	seq_printf(s, "%s\n", gunyah_sim_rm_profile_names[profile]);
+	return 0;
+}
+
+static int gunyah_sim_rm_profile_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, gunyah_sim_rm_profile_show, inode->i_private);
+}
+
+static ssize_t gunyah_sim_rm_profile_write(struct file *file,
+					   const char __user *ubuf,
+					   size_t count, loff_t *ppos)
+{
+	struct gunyah_sim_rm *rm = file_inode(file)->i_private;
+	char buf[16];
+	int profile;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	profile = sysfs_match_string(gunyah_sim_rm_profile_names, buf);
+	if (profile < 0)
+		return profile;
+
+	mutex_lock(&rm->lock);
+	rm->profile = profile;
+	mutex_unlock(&rm->lock);
+	return count;
+}
+
+static const struct file_operations gunyah_sim_rm_profile_fops = {
+	.owner = THIS_MODULE,
+	.open = gunyah_sim_rm_profile_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = gunyah_sim_rm_profile_write,
+	.release = single_release,
+};
+
+/* /sys/kernel/debug/gunyah_sim/{rm_state,profile}; optional, never fails. */
+static void gunyah_sim_rm_debugfs_init(struct gunyah_sim_rm *rm)
+{
+	rm->debugfs = debugfs_create_dir("gunyah_sim", NULL);
+	debugfs_create_file("rm_state", 0444, rm->debugfs, rm,
+			    &gunyah_sim_rm_state_fops);
+	debugfs_create_file("profile", 0644, rm->debugfs, rm,
+			    &gunyah_sim_rm_profile_fops);
 }
 
 /**
@@ -516,6 +628,8 @@ int gunyah_sim_rm_init(struct gunyah_sim *sim)
 	INIT_LIST_HEAD(&rm->scripts);
 	xa_init_flags(&rm->vms, XA_FLAGS_ALLOC);
 	xa_init_flags(&rm->parcels, XA_FLAGS_ALLOC1);
+	xa_init(&rm->pages);
+	INIT_WORK(&rm->reset_work, gunyah_sim_rm_vm_reset_work);
 
 	ret = -EINVAL;
 	if (sysfs_streq(profile, "public"))
@@ -545,6 +659,7 @@ int gunyah_sim_rm_init(struct gunyah_sim *sim)
 	rm->primary = primary;
 	sim->rm = rm;
 	gunyah_sim_rm_instance = rm;
+	gunyah_sim_rm_debugfs_init(rm);
 	return 0;
 
 err_destroy_wq:
@@ -588,6 +703,7 @@ void gunyah_sim_rm_exit(struct gunyah_sim *sim)
 	struct gunyah_sim_rm_client *client, *tmp;
 	struct gunyah_sim_rm *rm = sim->rm;
 
+	debugfs_remove_recursive(rm->debugfs);
 	gunyah_sim_rm_instance = NULL;
 
 	mutex_lock(&rm->lock);
@@ -600,6 +716,7 @@ void gunyah_sim_rm_exit(struct gunyah_sim *sim)
 	destroy_workqueue(rm->wq);
 	kfree(rm->last_buf);
 	kfree(rm->reply);
+	xa_destroy(&rm->pages);
 	xa_destroy(&rm->parcels);
 	xa_destroy(&rm->vms);
 	mutex_destroy(&rm->lock);
@@ -643,8 +760,9 @@ EXPORT_SYMBOL_GPL(gunyah_sim_rm_get_profile);
 /**
  * gunyah_sim_rm_reset() - Put the RM back in its initial state
  *
- * Forgets faults, scripts, held output, paused input, VMs and memory
- * parcels, zeroes the statistics and restarts the notification sequence
+ * Forgets faults, scripts, held output, paused input, the request trace,
+ * VMs and memory parcels (reporting those still there with pr_err, as at
+ * unload), zeroes the statistics and restarts the notification sequence
  * numbers at 0. The profile and the clients stay.
  *
  * Context: process context.
@@ -654,7 +772,7 @@ void gunyah_sim_rm_reset(void)
 	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
 
 	mutex_lock(&rm->lock);
-	gunyah_sim_rm_forget(rm, false);
+	gunyah_sim_rm_forget(rm, true);
 	memset(&rm->stats, 0, sizeof(rm->stats));
 	rm->notif_seq = 0;
 	gunyah_sim_rm_kick_all(rm);
@@ -984,3 +1102,185 @@ void gunyah_sim_rm_destroy_client(const struct gunyah_sim_rm_client_info *info)
 	gunyah_sim_intc_free(&rm->sim->intc, tx_intid);
 }
 EXPORT_SYMBOL_GPL(gunyah_sim_rm_destroy_client);
+
+/**
+ * gunyah_sim_rm_get_usage() - What the RM holds now
+ * @usage: filled with the numbers of VMs and live parcels, and the pages
+ *         lent (or donated) and shared in them
+ */
+void gunyah_sim_rm_get_usage(struct gunyah_sim_rm_usage *usage)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_vm *vm;
+	unsigned long vmid;
+
+	mutex_lock(&rm->lock);
+	usage->vms = 0;
+	xa_for_each(&rm->vms, vmid, vm)
+		usage->vms++;
+	gunyah_sim_rm_mem_usage(rm, usage);
+	mutex_unlock(&rm->lock);
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_get_usage);
+
+/**
+ * gunyah_sim_rm_vm_state() - The state of a VM
+ * @vmid: the VM
+ *
+ * Return: its state (§3.8.3), or -ENOENT if it is not allocated.
+ */
+int gunyah_sim_rm_vm_state(u16 vmid)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_vm *vm;
+	int ret = -ENOENT;
+
+	mutex_lock(&rm->lock);
+	vm = xa_load(&rm->vms, vmid);
+	if (vm)
+		ret = vm->state;
+	mutex_unlock(&rm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_vm_state);
+
+/**
+ * gunyah_sim_rm_get_vm_info() - What the RM knows of a VM
+ * @vmid: the VM
+ * @info: filled in
+ *
+ * Return: 0, or -ENOENT if it is not allocated.
+ */
+int gunyah_sim_rm_get_vm_info(u16 vmid, struct gunyah_sim_rm_vm_info *info)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_vm *vm;
+	int ret = -ENOENT;
+
+	mutex_lock(&rm->lock);
+	vm = xa_load(&rm->vms, vmid);
+	if (vm) {
+		*info = (struct gunyah_sim_rm_vm_info) {
+			.state = vm->state,
+			.owner = vm->owner,
+			.mem_base = vm->mem_base,
+			.vcpus = vm->nvcpus,
+			.proxy = vm->proxy,
+			.resources = vm->nres,
+		};
+		ret = 0;
+	}
+	mutex_unlock(&rm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_get_vm_info);
+
+/**
+ * gunyah_sim_rm_vm_boot_reg() - A boot-context register of a VM
+ * @vmid: the VM
+ * @reg: 0..31 for X0..X31, 32 for PC, 33..35 for SP_EL0..SP_EL2
+ * @value: set to the value VM_SET_BOOT_CONTEXT gave
+ *
+ * Return: 0, -ENOENT if the VM is not allocated or the register was not
+ * set since the VM was allocated or reset, -EINVAL for a bad @reg.
+ */
+int gunyah_sim_rm_vm_boot_reg(u16 vmid, unsigned int reg, u64 *value)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_vm *vm;
+	int ret = -ENOENT;
+
+	if (reg >= GUNYAH_SIM_BOOT_REGS)
+		return -EINVAL;
+	mutex_lock(&rm->lock);
+	vm = xa_load(&rm->vms, vmid);
+	if (vm && (vm->boot_set & BIT_ULL(reg))) {
+		*value = vm->boot_regs[reg];
+		ret = 0;
+	}
+	mutex_unlock(&rm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_vm_boot_reg);
+
+/**
+ * gunyah_sim_rm_trace_start() - Record the message ID of every request
+ *
+ * Forgets what was recorded before. At most 1024 IDs are kept.
+ */
+void gunyah_sim_rm_trace_start(void)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+
+	mutex_lock(&rm->lock);
+	rm->trace_n = 0;
+	rm->trace_on = true;
+	mutex_unlock(&rm->lock);
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_trace_start);
+
+/**
+ * gunyah_sim_rm_trace_stop() - Stop recording; what was recorded stays
+ */
+void gunyah_sim_rm_trace_stop(void)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+
+	mutex_lock(&rm->lock);
+	rm->trace_on = false;
+	mutex_unlock(&rm->lock);
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_trace_stop);
+
+/**
+ * gunyah_sim_rm_trace_get() - The requests recorded, in the order handled
+ * @ids: receives their message IDs
+ * @max: room in @ids
+ *
+ * Return: the number of requests handled since the trace started, which
+ * may be more than were copied.
+ */
+size_t gunyah_sim_rm_trace_get(u32 *ids, size_t max)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	size_t n;
+
+	mutex_lock(&rm->lock);
+	n = rm->trace_n;
+	memcpy(ids, rm->trace, min3(max, n, (size_t)GUNYAH_SIM_RM_TRACE_MAX) *
+	       sizeof(*ids));
+	mutex_unlock(&rm->lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_trace_get);
+
+/**
+ * gunyah_sim_rm_set_client_vmid() - Make a client speak for another VM
+ * @info: a client from gunyah_sim_rm_create_client()
+ * @vmid: the VMID the RM takes the client's requests to come from
+ *
+ * For tests of the rules on who may send what. Notifications about the VMs
+ * the client allocated still go to it.
+ *
+ * Return: 0, or -ENOENT if there is no such client.
+ */
+int gunyah_sim_rm_set_client_vmid(const struct gunyah_sim_rm_client_info *info,
+				  u16 vmid)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_client *client;
+	int ret = -ENOENT;
+
+	mutex_lock(&rm->lock);
+	list_for_each_entry(client, &rm->clients, node) {
+		if (client != rm->primary &&
+		    client->info.tx_cap == info->tx_cap) {
+			client->vmid = vmid;
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&rm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_set_client_vmid);

@@ -13,6 +13,8 @@
 
 #include "sim_internal.h"
 
+struct seq_file;
+
 #define GUNYAH_SIM_RM_HDR_SIZE		8
 #define GUNYAH_SIM_RM_PAYLOAD		(GUNYAH_SIM_RM_MSG_SIZE - \
 					 GUNYAH_SIM_RM_HDR_SIZE)
@@ -27,6 +29,7 @@
 #define GUNYAH_SIM_RM_TYPE_NOTIF	3
 
 #define GUNYAH_SIM_RM_MAX_NOTIFS	256
+#define GUNYAH_SIM_RM_TRACE_MAX		1024
 
 /* RM error codes */
 #define GUNYAH_SIM_RM_OK		0x0
@@ -43,6 +46,27 @@
 #define GUNYAH_SIM_RM_MEM_RELEASED	0xc
 #define GUNYAH_SIM_RM_VMID_INVALID	0xd
 #define GUNYAH_SIM_RM_VM_STATE		0x14
+
+/* Resource types of VM_GET_HYP_RESOURCES (§3.8.4). */
+#define GUNYAH_SIM_RES_BELL_TX		0
+#define GUNYAH_SIM_RES_BELL_RX		1
+#define GUNYAH_SIM_RES_MSGQ_TX		2
+#define GUNYAH_SIM_RES_MSGQ_RX		3
+#define GUNYAH_SIM_RES_VCPU		4
+
+/* Doorbell capability rights. */
+#define GUNYAH_SIM_BELL_SEND		BIT(0)
+#define GUNYAH_SIM_BELL_RECEIVE		BIT(1)
+
+/* Registers of VM_SET_BOOT_CONTEXT: X0..X31, then PC, then SP_EL0..2. */
+#define GUNYAH_SIM_BOOT_REG_PC		32
+#define GUNYAH_SIM_BOOT_REG_SP		33
+#define GUNYAH_SIM_BOOT_REGS		36
+
+/* Transaction types of memory parcels. */
+#define GUNYAH_SIM_TRANS_DONATE		0
+#define GUNYAH_SIM_TRANS_LEND		1
+#define GUNYAH_SIM_TRANS_SHARE		2
 
 /* VMIDs */
 #define GUNYAH_SIM_VMID_HLOS		3
@@ -102,6 +126,89 @@ struct gunyah_sim_rm_msg {
 	u8 corrupt_xor;
 	size_t len;
 	u8 payload[] __counted_by(len);
+};
+
+/**
+ * struct gunyah_sim_rm_vcpu - A vCPU the RM created for a VM
+ * @obj: the cspace object
+ * @vmid: the VM it belongs to
+ * @index: its index in the VM, the label of its resource
+ * @proxy: proxy-scheduled: it runs only when the host calls vcpu_run
+ */
+struct gunyah_sim_rm_vcpu {
+	struct gunyah_sim_object obj;
+	u16 vmid;
+	u32 index;
+	bool proxy;
+};
+
+/**
+ * struct gunyah_sim_doorbell - A doorbell the RM created for a VM
+ * @obj: the cspace object; its rights are those of the host's capability
+ * @vmid: the VM whose config created it
+ * @label: the label of its vdevice
+ */
+struct gunyah_sim_doorbell {
+	struct gunyah_sim_object obj;
+	u16 vmid;
+	u32 label;
+};
+
+/**
+ * struct gunyah_sim_rm_res - A hypervisor resource the host gets for a VM
+ * @type: resource type (GUNYAH_SIM_RES_*)
+ * @label: its label: the vCPU index, or the vdevice's label
+ * @capid: the host's capability to it
+ * @intid: its interrupt in the host, 0 for none
+ * @obj: the object @capid names (the cspace holds the reference)
+ */
+struct gunyah_sim_rm_res {
+	u8 type;
+	u32 label;
+	u64 capid;
+	u32 intid;
+	struct gunyah_sim_object *obj;
+};
+
+/**
+ * struct gunyah_sim_rm_vm - A VM the RM manages
+ * @vmid: its VMID
+ * @owner: the owner's VMID
+ * @client: where notifications for the owner go, or NULL
+ * @state: VM state (§3.8.3)
+ * @auth: authentication type given to VM_CONFIG_IMAGE
+ * @image_handle: the parcel holding the image and the config devicetree
+ * @image_offset: offset of the image in that parcel
+ * @image_size: size of the image
+ * @dt_offset: offset of the config devicetree in that parcel
+ * @dt_size: room for the config devicetree
+ * @mem_base: guest IPA where the image parcel is mapped, from
+ *            /gunyah-vm-config/memory base-address
+ * @proxy: the vCPUs are proxy-scheduled (/gunyah-vm-config/vcpus affinity)
+ * @nvcpus: number of vCPU resources in @res
+ * @nres: number of entries in @res
+ * @res: the hypervisor resources created at VM_INIT, vCPUs first
+ * @boot_set: bit n set: @boot_regs[n] was given by VM_SET_BOOT_CONTEXT
+ * @boot_regs: boot context (full profile): X0..X31, PC, SP_EL0..SP_EL2
+ */
+struct gunyah_sim_rm_vm {
+	u16 vmid;
+	u16 owner;
+	struct gunyah_sim_rm_client *client;
+	u8 state;
+	u16 auth;
+	u32 image_handle;
+	u64 image_offset;
+	u64 image_size;
+	u64 dt_offset;
+	u64 dt_size;
+	u64 mem_base;
+	bool proxy;
+	unsigned int nvcpus;
+	unsigned int nres;
+	struct gunyah_sim_rm_res *res;
+	u64 boot_set;
+	u64 boot_regs[GUNYAH_SIM_BOOT_REGS];
 };
 
 /**
@@ -176,6 +283,16 @@ struct gunyah_sim_rm_script {
  * @notif_seq: the next notification sequence number, shared by all clients
  * @vms: VMID to &struct gunyah_sim_rm_vm
  * @parcels: handle to &struct gunyah_sim_rm_parcel
+ * @pages: page frame number (HLOS IPA >> 12) to the &struct
+ *         gunyah_sim_rm_parcel the page is in: finding whether a range is
+ *         free costs one lookup per page, whatever the number of parcels
+ *         and ranges
+ * @reset_work: finishes the VM resets in progress (RESETTING to RESET)
+ * @debugfs: the simulator's debugfs directory
+ * @trace_on: record the message ID of every request in @trace
+ * @trace_n: requests recorded since the trace started (may exceed the
+ *           room in @trace)
+ * @trace: the recorded message IDs
  * @next_handle: the next memparcel handle to try
  * @in_request: a request is being handled
  * @deferred: notifications raised while handling a request, sent after
@@ -199,6 +316,9 @@ struct gunyah_sim_rm_script {
  * @last_frags: its number of fragments
  * @last_len: its payload length
  * @last_buf: its payload
+ *
+ * Lock order: @lock, then the cspace's and @pages' internal locks. @pages
+ * is only changed with @lock held too.
  */
 struct gunyah_sim_rm {
 	struct gunyah_sim *sim;
@@ -211,6 +331,12 @@ struct gunyah_sim_rm {
 	u16 notif_seq;
 	struct xarray vms;
 	struct xarray parcels;
+	struct xarray pages;
+	struct work_struct reset_work;
+	struct dentry *debugfs;
+	bool trace_on;
+	size_t trace_n;
+	u32 trace[GUNYAH_SIM_RM_TRACE_MAX];
 	u32 next_handle;
 	bool in_request;
 	struct list_head deferred;
@@ -243,8 +369,7 @@ struct gunyah_sim_rm {
  * @len: payload length
  * @reply: where the handler writes reply data (after the error word)
  * @reply_len: how much it wrote
- * @post: run after the reply is queued, or NULL
- * @post_vmid: argument of @post
+ * @vm: the VM the request names, for messages whose caller rule needs one
  */
 struct gunyah_sim_rm_call {
 	struct gunyah_sim_rm_client *client;
@@ -253,31 +378,83 @@ struct gunyah_sim_rm_call {
 	size_t len;
 	u8 *reply;
 	size_t reply_len;
-	void (*post)(struct gunyah_sim_rm *rm, u16 vmid);
-	u16 post_vmid;
+	struct gunyah_sim_rm_vm *vm;
 };
 
 typedef u32 (*gunyah_sim_rm_handler_t)(struct gunyah_sim_rm *rm,
 				       struct gunyah_sim_rm_call *call);
+
+/**
+ * enum gunyah_sim_rm_len_rule - How a request's length is checked
+ * @GUNYAH_SIM_RM_LEN_EXACT: exactly &gunyah_sim_rm_msg_desc.len bytes
+ * @GUNYAH_SIM_RM_LEN_MIN: at least that many; the handler checks the rest
+ */
+enum gunyah_sim_rm_len_rule {
+	GUNYAH_SIM_RM_LEN_EXACT,
+	GUNYAH_SIM_RM_LEN_MIN,
+};
+
+/* Caller rules of &struct gunyah_sim_rm_msg_desc, combined with OR. */
+#define GUNYAH_SIM_RM_CALLER_ANY	0
+#define GUNYAH_SIM_RM_CALLER_HLOS	BIT(0)	/* the primary VM only: DENIED */
+#define GUNYAH_SIM_RM_CALLER_OWNER	BIT(1)	/* owner of the VM at +0 */
+
+/* Profiles a message exists in. */
+#define GUNYAH_SIM_RM_ALL		false
+#define GUNYAH_SIM_RM_FULL_ONLY		true
+
+/* Any VM state: no state check. */
+#define GUNYAH_SIM_RM_ANY_STATE		0
+
+/**
+ * struct gunyah_sim_rm_msg_desc - How the RM checks and handles a request
+ * @msg_id: the message ID
+ * @len: request length, see @len_rule
+ * @len_rule: &enum gunyah_sim_rm_len_rule; MSG_INVALID if not met
+ * @caller: GUNYAH_SIM_RM_CALLER_* rules; the VM is named by the u16 at
+ *          offset 0 of the request, and an unknown VMID gets VMID_INVALID
+ * @not_owner: the error a caller that is not the VM's owner gets
+ * @states: bit n set: the VM may be in state n; VM_STATE otherwise;
+ *          %GUNYAH_SIM_RM_ANY_STATE for no check (needs the OWNER rule)
+ * @full_only: the message exists only on the full profile, the public RM
+ *             answers UNIMPLEMENTED
+ * @handler: handles a request that passed the checks
+ */
+struct gunyah_sim_rm_msg_desc {
+	u32 msg_id;
+	u16 len;
+	u8 len_rule;
+	u8 caller;
+	u32 not_owner;
+	u16 states;
+	bool full_only;
+	gunyah_sim_rm_handler_t handler;
+};
 
 void gunyah_sim_rm_notify(struct gunyah_sim_rm *rm,
 			  struct gunyah_sim_rm_client *client, u32 msg_id,
 			  const void *payload, size_t len);
 
 /* VMs (sim_rm_vm.c) */
-gunyah_sim_rm_handler_t gunyah_sim_rm_vm_handler(u32 msg_id, bool full);
+const struct gunyah_sim_rm_msg_desc *gunyah_sim_rm_vm_desc(u32 msg_id);
 bool gunyah_sim_rm_vm_valid_acl_vmid(struct gunyah_sim_rm *rm, u16 vmid);
-bool gunyah_sim_rm_vm_is_running(struct gunyah_sim_rm *rm, u16 vmid);
+bool gunyah_sim_rm_vm_accepts_memory(struct gunyah_sim_rm *rm, u16 vmid);
+void gunyah_sim_rm_vm_reset_work(struct work_struct *work);
 void gunyah_sim_rm_vm_client_gone(struct gunyah_sim_rm *rm,
 				  struct gunyah_sim_rm_client *client);
 void gunyah_sim_rm_vm_forget_all(struct gunyah_sim_rm *rm, bool warn);
 
 /* Memory parcels (sim_rm_mem.c) */
-gunyah_sim_rm_handler_t gunyah_sim_rm_mem_handler(u32 msg_id);
+const struct gunyah_sim_rm_msg_desc *gunyah_sim_rm_mem_desc(u32 msg_id);
 u32 gunyah_sim_rm_mem_image_check(struct gunyah_sim_rm *rm, u32 handle,
 				  u16 vmid, u64 end1, u64 end2);
+u32 gunyah_sim_rm_mem_read(struct gunyah_sim_rm *rm, u32 handle, u64 offset,
+			   void *buf, size_t len);
 void gunyah_sim_rm_mem_vm_accept(struct gunyah_sim_rm *rm, u16 vmid,
 				 bool accept);
+void gunyah_sim_rm_mem_usage(struct gunyah_sim_rm *rm,
+			     struct gunyah_sim_rm_usage *usage);
+void gunyah_sim_rm_mem_show(struct gunyah_sim_rm *rm, struct seq_file *s);
 void gunyah_sim_rm_mem_client_gone(struct gunyah_sim_rm *rm,
 				   struct gunyah_sim_rm_client *client);
 void gunyah_sim_rm_mem_forget_all(struct gunyah_sim_rm *rm, bool warn);

@@ -6,6 +6,9 @@
 #define pr_fmt(fmt) "gunyah_sim: " fmt
 
 #include <linux/bitops.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -20,10 +23,6 @@
 #define GUNYAH_SIM_RM_MEM_RECLAIM	0x51000015
 #define GUNYAH_SIM_RM_MEM_NOTIFY	0x51000017
 #define GUNYAH_SIM_RM_MEM_APPEND	0x51000018
-
-#define GUNYAH_SIM_TRANS_DONATE		0
-#define GUNYAH_SIM_TRANS_LEND		1
-#define GUNYAH_SIM_TRANS_SHARE		2
 
 #define GUNYAH_SIM_MEM_NORMAL		0
 #define GUNYAH_SIM_MEM_IO		1
@@ -42,6 +41,8 @@
 #define GUNYAH_SIM_MAX_LIST		512
 #define GUNYAH_SIM_MAX_PARCELS		64
 #define GUNYAH_SIM_ADDR_LIMIT		BIT_ULL(44)
+/* The most one range may cover: the page index costs 8 bytes a page. */
+#define GUNYAH_SIM_RANGE_MAX		SZ_64G
 
 #define GUNYAH_SIM_NOTIFY_SHARED	BIT(0)
 #define GUNYAH_SIM_NOTIFY_RELEASED	BIT(1)
@@ -84,10 +85,12 @@ struct gunyah_sim_rm_sgl {
  * @flags: the flags it was created with
  * @label: the owner's label
  * @finalised: no more MEM_APPEND
+ * @npages: 4 KiB pages in @sgl
  * @nacl: entries in @acl
  * @acl: the access control list
  * @nsgl: entries in @sgl
- * @sgl: the memory ranges
+ * @sgl_cap: room in @sgl
+ * @sgl: the memory ranges; each is also a range of &gunyah_sim_rm.pages
  */
 struct gunyah_sim_rm_parcel {
 	u32 handle;
@@ -98,10 +101,18 @@ struct gunyah_sim_rm_parcel {
 	u8 flags;
 	u32 label;
 	bool finalised;
+	u64 npages;
 	unsigned int nacl;
 	struct gunyah_sim_rm_acl *acl;
 	unsigned int nsgl;
+	unsigned int sgl_cap;
 	struct gunyah_sim_rm_sgl *sgl;
+};
+
+static const char *const gunyah_sim_trans_name[] = {
+	[GUNYAH_SIM_TRANS_DONATE] = "donate",
+	[GUNYAH_SIM_TRANS_LEND] = "lend",
+	[GUNYAH_SIM_TRANS_SHARE] = "share",
 };
 
 /* An RM list within a request: u16 count, u16 second word, entries. */
@@ -141,70 +152,183 @@ static u32 gunyah_sim_read_list(const struct gunyah_sim_rm_call *c,
 	return GUNYAH_SIM_RM_OK;
 }
 
-static bool gunyah_sim_ranges_overlap(u64 a, u64 asize, u64 b, u64 bsize)
+static unsigned long gunyah_sim_pfn(u64 ipa)
 {
-	return a < b + bsize && b < a + asize;
+	return ipa >> 12;
 }
 
-/* Whether a range is free of the owner's live parcels. */
-static bool gunyah_sim_range_free(struct gunyah_sim_rm *rm, u16 owner,
-				  u64 ipa, u64 size)
+/* Pages handled under the lock of the page index before rescheduling. */
+#define GUNYAH_SIM_PAGES_BATCH		4096
+
+/* Forget the pages [first, last] that are parcel @p's, a batch at a time. */
+static void gunyah_sim_pages_erase(struct gunyah_sim_rm *rm,
+				   struct gunyah_sim_rm_parcel *p,
+				   unsigned long first, unsigned long last)
 {
-	struct gunyah_sim_rm_parcel *p;
-	unsigned long handle;
+	XA_STATE(xas, &rm->pages, first);
+	unsigned int done = 0;
+	void *entry;
+
+	xas_lock(&xas);
+	xas_for_each(&xas, entry, last) {
+		if (entry == p)
+			xas_store(&xas, NULL);
+		if (++done % GUNYAH_SIM_PAGES_BATCH)
+			continue;
+		xas_pause(&xas);
+		xas_unlock(&xas);
+		cond_resched();
+		xas_lock(&xas);
+	}
+	xas_unlock(&xas);
+}
+
+/* Forget all the pages of a parcel: one walk over the span of its SGL. */
+static void gunyah_sim_pages_remove(struct gunyah_sim_rm *rm,
+				    struct gunyah_sim_rm_parcel *p)
+{
+	unsigned long first = ULONG_MAX, last = 0;
+	struct gunyah_sim_rm_sgl *e;
 	unsigned int i;
 
-	xa_for_each(&rm->parcels, handle, p) {
-		if (p->owner != owner)
-			continue;
-		for (i = 0; i < p->nsgl; i++)
-			if (gunyah_sim_ranges_overlap(ipa, size, p->sgl[i].ipa,
-						      p->sgl[i].size))
-				return false;
+	for (i = 0; i < p->nsgl; i++) {
+		e = &p->sgl[i];
+		first = min(first, gunyah_sim_pfn(e->ipa));
+		last = max(last, gunyah_sim_pfn(e->ipa + e->size - 1));
 	}
-	return true;
+	if (p->nsgl)
+		gunyah_sim_pages_erase(rm, p, first, last);
+}
+
+/**
+ * struct gunyah_sim_pages_cursor - Where adding an SGL's pages got to
+ * @i: the SGL entry
+ * @off: the page within it
+ */
+struct gunyah_sim_pages_cursor {
+	unsigned int i;
+	unsigned long off;
+};
+
+/*
+ * Record the pages of the SGL entries [cur->i, to) as the parcel's, up to
+ * GUNYAH_SIM_PAGES_BATCH of them under one lock; *cur moves past those
+ * recorded. -EBUSY if a page is taken, -ENOMEM.
+ */
+static int gunyah_sim_pages_add_batch(struct gunyah_sim_rm *rm,
+				      struct gunyah_sim_rm_parcel *p,
+				      struct gunyah_sim_pages_cursor *cur,
+				      unsigned int to)
+{
+	XA_STATE(xas, &rm->pages, 0);
+	unsigned int budget = GUNYAH_SIM_PAGES_BATCH;
+	struct gunyah_sim_rm_sgl *e;
+	int ret = 0;
+
+	do {
+		xas_lock(&xas);
+		while (cur->i < to && budget) {
+			e = &p->sgl[cur->i];
+			xas_set(&xas, gunyah_sim_pfn(e->ipa) + cur->off);
+			if (xas_load(&xas)) {
+				ret = -EBUSY;
+				break;
+			}
+			xas_store(&xas, p);
+			if (xas_error(&xas))
+				break;
+			budget--;
+			if (++cur->off == e->size >> 12) {
+				cur->i++;
+				cur->off = 0;
+			}
+		}
+		xas_unlock(&xas);
+	} while (!ret && xas_nomem(&xas, GFP_KERNEL));
+	/* Frees a node allocated for a retry that found the page taken. */
+	if (ret)
+		xas_nomem(&xas, GFP_KERNEL);
+
+	return ret ?: xas_error(&xas);
+}
+
+/*
+ * Record the pages of the parcel's SGL entries [from, to) as its own; on
+ * failure none of them is. -EBUSY if a page is in a parcel already, this
+ * one included.
+ */
+static int gunyah_sim_pages_add(struct gunyah_sim_rm *rm,
+				struct gunyah_sim_rm_parcel *p,
+				unsigned int from, unsigned int to)
+{
+	struct gunyah_sim_pages_cursor cur = { .i = from };
+	struct gunyah_sim_rm_sgl *e;
+	unsigned long pfn;
+	int ret = 0;
+
+	while (!ret && cur.i < to) {
+		ret = gunyah_sim_pages_add_batch(rm, p, &cur, to);
+		cond_resched();
+	}
+	if (!ret)
+		return 0;
+
+	/* Undo: whole entries before the cursor, and the part of its own. */
+	for (; from < cur.i; from++) {
+		e = &p->sgl[from];
+		gunyah_sim_pages_erase(rm, p, gunyah_sim_pfn(e->ipa),
+				       gunyah_sim_pfn(e->ipa + e->size - 1));
+	}
+	if (cur.off) {
+		pfn = gunyah_sim_pfn(p->sgl[cur.i].ipa);
+		gunyah_sim_pages_erase(rm, p, pfn, pfn + cur.off - 1);
+	}
+	return ret;
 }
 
 /*
  * Check a new SGL and add it to the parcel: 4 KiB aligned, below 2^44,
- * overlapping neither itself nor the owner's other parcels.
+ * and no page in any live parcel, this one included (MEM_INVALID). The
+ * page index finds those in time linear in the pages added.
  */
 static u32 gunyah_sim_add_sgl(struct gunyah_sim_rm *rm,
 			      struct gunyah_sim_rm_parcel *p,
 			      const struct gunyah_sim_rm_list *list)
 {
+	unsigned int i, n = p->nsgl + list->count, cap;
 	struct gunyah_sim_rm_sgl *sgl, *e;
-	u64 ipa, size, e_ipa, e_size;
-	unsigned int i, j;
+	u64 npages = 0;
+	int ret;
 
-	for (i = 0; i < list->count; i++) {
-		ipa = get_unaligned_le64(list->entries + i * 16);
-		size = get_unaligned_le64(list->entries + i * 16 + 8);
-		if (!size || !IS_ALIGNED(ipa, SZ_4K) ||
-		    !IS_ALIGNED(size, SZ_4K) || ipa >= GUNYAH_SIM_ADDR_LIMIT ||
-		    size > GUNYAH_SIM_ADDR_LIMIT - ipa)
-			return GUNYAH_SIM_RM_MEM_INVALID;
-		if (!gunyah_sim_range_free(rm, p->owner, ipa, size))
-			return GUNYAH_SIM_RM_MEM_INVALID;
-		for (j = 0; j < i; j++) {
-			e_ipa = get_unaligned_le64(list->entries + j * 16);
-			e_size = get_unaligned_le64(list->entries + j * 16 + 8);
-			if (gunyah_sim_ranges_overlap(ipa, size, e_ipa, e_size))
-				return GUNYAH_SIM_RM_MEM_INVALID;
-		}
+	if (n > p->sgl_cap) {
+		cap = max(n, 2 * p->sgl_cap);
+		sgl = kvrealloc(p->sgl, array_size(cap, sizeof(*sgl)),
+				GFP_KERNEL);
+		if (!sgl)
+			return GUNYAH_SIM_RM_NOMEM;
+		p->sgl = sgl;
+		p->sgl_cap = cap;
 	}
 
-	sgl = krealloc_array(p->sgl, p->nsgl + list->count, sizeof(*sgl),
-			     GFP_KERNEL);
-	if (!sgl)
-		return GUNYAH_SIM_RM_NOMEM;
-	p->sgl = sgl;
 	for (i = 0; i < list->count; i++) {
-		e = &sgl[p->nsgl + i];
+		e = &p->sgl[p->nsgl + i];
 		e->ipa = get_unaligned_le64(list->entries + i * 16);
 		e->size = get_unaligned_le64(list->entries + i * 16 + 8);
+		if (!e->size || !IS_ALIGNED(e->ipa, SZ_4K) ||
+		    !IS_ALIGNED(e->size, SZ_4K) ||
+		    e->ipa >= GUNYAH_SIM_ADDR_LIMIT ||
+		    e->size > GUNYAH_SIM_ADDR_LIMIT - e->ipa ||
+		    e->size > GUNYAH_SIM_RANGE_MAX)
+			return GUNYAH_SIM_RM_MEM_INVALID;
+		npages += e->size >> 12;
 	}
-	p->nsgl += list->count;
+
+	ret = gunyah_sim_pages_add(rm, p, p->nsgl, n);
+	if (ret)
+		return ret == -EBUSY ? GUNYAH_SIM_RM_MEM_INVALID :
+				       GUNYAH_SIM_RM_NOMEM;
+	p->nsgl = n;
+	p->npages += npages;
 	return GUNYAH_SIM_RM_OK;
 }
 
@@ -273,11 +397,26 @@ static unsigned int gunyah_sim_count_parcels(struct gunyah_sim_rm *rm,
 	return n;
 }
 
-static void gunyah_sim_parcel_free(struct gunyah_sim_rm_parcel *p)
+static void gunyah_sim_parcel_free(struct gunyah_sim_rm *rm,
+				   struct gunyah_sim_rm_parcel *p)
 {
-	kfree(p->sgl);
+	gunyah_sim_pages_remove(rm, p);
+	kvfree(p->sgl);
 	kfree(p->acl);
 	kfree(p);
+}
+
+/* Recipients that are READY or running take a finished parcel at once. */
+static void gunyah_sim_parcel_finalise(struct gunyah_sim_rm *rm,
+				       struct gunyah_sim_rm_parcel *p)
+{
+	unsigned int i;
+
+	p->finalised = true;
+	for (i = 0; i < p->nacl; i++)
+		if (p->acl[i].vmid != p->owner &&
+		    gunyah_sim_rm_vm_accepts_memory(rm, p->acl[i].vmid))
+			p->acl[i].accepted = true;
 }
 
 static u32 gunyah_sim_mem_create(struct gunyah_sim_rm *rm,
@@ -292,8 +431,6 @@ static u32 gunyah_sim_mem_create(struct gunyah_sim_rm *rm,
 	u32 err, handle;
 	bool share;
 
-	if (c->len < 8)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 	err = gunyah_sim_read_list(c, &off, 4, &acl);
 	err = err ?: gunyah_sim_read_list(c, &off, 16, &sgl);
 	err = err ?: gunyah_sim_read_list(c, &off, 4, &attrs);
@@ -356,12 +493,14 @@ static u32 gunyah_sim_mem_create(struct gunyah_sim_rm *rm,
 		goto err_free;
 	}
 	p->handle = handle;
+	if (p->finalised)
+		gunyah_sim_parcel_finalise(rm, p);
 	put_unaligned_le32(handle, c->reply);
 	c->reply_len = 4;
 	return GUNYAH_SIM_RM_OK;
 
 err_free:
-	gunyah_sim_parcel_free(p);
+	gunyah_sim_parcel_free(rm, p);
 	return err;
 }
 
@@ -411,8 +550,6 @@ static u32 gunyah_sim_mem_append(struct gunyah_sim_rm *rm,
 	size_t off = 8;
 	u32 err;
 
-	if (c->len < 8)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 	err = gunyah_sim_read_list(c, &off, 16, &sgl);
 	if (err)
 		return err;
@@ -430,18 +567,17 @@ static u32 gunyah_sim_mem_append(struct gunyah_sim_rm *rm,
 	if (err)
 		return err;
 	if (c->req[4] & GUNYAH_SIM_MEM_APPEND_END)
-		p->finalised = true;
+		gunyah_sim_parcel_finalise(rm, p);
 	return GUNYAH_SIM_RM_OK;
 }
 
-static bool gunyah_sim_parcel_in_use(struct gunyah_sim_rm *rm,
-				     struct gunyah_sim_rm_parcel *p)
+/* Whether a recipient still has the parcel accepted. */
+static bool gunyah_sim_parcel_in_use(struct gunyah_sim_rm_parcel *p)
 {
 	unsigned int i;
 
 	for (i = 0; i < p->nacl; i++)
-		if (p->acl[i].accepted &&
-		    gunyah_sim_rm_vm_is_running(rm, p->acl[i].vmid))
+		if (p->acl[i].accepted)
 			return true;
 	return false;
 }
@@ -452,16 +588,14 @@ static u32 gunyah_sim_mem_reclaim(struct gunyah_sim_rm *rm,
 	struct gunyah_sim_rm_parcel *p;
 	u32 err;
 
-	if (c->len < 8)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 	p = gunyah_sim_parcel_get(rm, c, true, &err);
 	if (!p)
 		return err;
-	if (gunyah_sim_parcel_in_use(rm, p))
+	if (gunyah_sim_parcel_in_use(p))
 		return GUNYAH_SIM_RM_MEM_INUSE;
 
 	xa_erase(&rm->parcels, p->handle);
-	gunyah_sim_parcel_free(p);
+	gunyah_sim_parcel_free(rm, p);
 	return GUNYAH_SIM_RM_OK;
 }
 
@@ -497,8 +631,6 @@ static u32 gunyah_sim_mem_notify(struct gunyah_sim_rm *rm,
 	u32 err, tag;
 	u8 flags;
 
-	if (c->len < 12)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 	flags = c->req[4];
 	tag = get_unaligned_le32(c->req + 8);
 	if (hweight8(flags) != 1 || flags > GUNYAH_SIM_NOTIFY_RECALL)
@@ -542,8 +674,6 @@ static u32 gunyah_sim_mem_accept(struct gunyah_sim_rm *rm,
 	u32 err;
 	u8 flags;
 
-	if (c->len < 12)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 	err = gunyah_sim_read_list(c, &off, 4, &acl);
 	err = err ?: gunyah_sim_read_list(c, &off, 16, &sgl);
 	err = err ?: gunyah_sim_read_list(c, &off, 4, &attrs);
@@ -601,8 +731,6 @@ static u32 gunyah_sim_mem_release(struct gunyah_sim_rm *rm,
 	struct gunyah_sim_rm_acl *mine;
 	u32 err;
 
-	if (c->len < 8)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 	p = gunyah_sim_parcel_get(rm, c, false, &err);
 	if (!p)
 		return err;
@@ -615,33 +743,37 @@ static u32 gunyah_sim_mem_release(struct gunyah_sim_rm *rm,
 	return GUNYAH_SIM_RM_OK;
 }
 
-static const struct {
-	u32 msg_id;
-	gunyah_sim_rm_handler_t handler;
-} gunyah_sim_mem_handlers[] = {
-	{ GUNYAH_SIM_RM_MEM_DONATE, gunyah_sim_mem_donate },
-	{ GUNYAH_SIM_RM_MEM_ACCEPT, gunyah_sim_mem_accept },
-	{ GUNYAH_SIM_RM_MEM_LEND, gunyah_sim_mem_lend },
-	{ GUNYAH_SIM_RM_MEM_SHARE, gunyah_sim_mem_share },
-	{ GUNYAH_SIM_RM_MEM_RELEASE, gunyah_sim_mem_release },
-	{ GUNYAH_SIM_RM_MEM_RECLAIM, gunyah_sim_mem_reclaim },
-	{ GUNYAH_SIM_RM_MEM_NOTIFY, gunyah_sim_mem_notify },
-	{ GUNYAH_SIM_RM_MEM_APPEND, gunyah_sim_mem_append },
+#define MSG(id, min, fn)	{ id, min, GUNYAH_SIM_RM_LEN_MIN, \
+				  GUNYAH_SIM_RM_CALLER_ANY, 0, \
+				  GUNYAH_SIM_RM_ANY_STATE, GUNYAH_SIM_RM_ALL, fn }
+
+/* §3.8.5: parcels are checked against their handle by each handler. */
+static const struct gunyah_sim_rm_msg_desc gunyah_sim_mem_msgs[] = {
+	MSG(GUNYAH_SIM_RM_MEM_DONATE, 8, gunyah_sim_mem_donate),
+	MSG(GUNYAH_SIM_RM_MEM_ACCEPT, 12, gunyah_sim_mem_accept),
+	MSG(GUNYAH_SIM_RM_MEM_LEND, 8, gunyah_sim_mem_lend),
+	MSG(GUNYAH_SIM_RM_MEM_SHARE, 8, gunyah_sim_mem_share),
+	MSG(GUNYAH_SIM_RM_MEM_RELEASE, 8, gunyah_sim_mem_release),
+	MSG(GUNYAH_SIM_RM_MEM_RECLAIM, 8, gunyah_sim_mem_reclaim),
+	MSG(GUNYAH_SIM_RM_MEM_NOTIFY, 12, gunyah_sim_mem_notify),
+	MSG(GUNYAH_SIM_RM_MEM_APPEND, 8, gunyah_sim_mem_append),
 };
 
+#undef MSG
+
 /**
- * gunyah_sim_rm_mem_handler() - The handler of a memory-parcel message
+ * gunyah_sim_rm_mem_desc() - How the RM checks and handles a parcel message
  * @msg_id: the message ID
  *
- * Return: the handler, or NULL.
+ * Return: the message's description, or NULL if it is not a parcel message.
  */
-gunyah_sim_rm_handler_t gunyah_sim_rm_mem_handler(u32 msg_id)
+const struct gunyah_sim_rm_msg_desc *gunyah_sim_rm_mem_desc(u32 msg_id)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(gunyah_sim_mem_handlers); i++)
-		if (gunyah_sim_mem_handlers[i].msg_id == msg_id)
-			return gunyah_sim_mem_handlers[i].handler;
+	for (i = 0; i < ARRAY_SIZE(gunyah_sim_mem_msgs); i++)
+		if (gunyah_sim_mem_msgs[i].msg_id == msg_id)
+			return &gunyah_sim_mem_msgs[i];
 	return NULL;
 }
 
@@ -687,7 +819,7 @@ void gunyah_sim_rm_mem_vm_accept(struct gunyah_sim_rm *rm, u16 vmid,
 
 	xa_for_each(&rm->parcels, handle, p) {
 		acl = gunyah_sim_parcel_acl(p, vmid);
-		if (acl && (p->finalised || !accept))
+		if (acl && vmid != p->owner && (p->finalised || !accept))
 			acl->accepted = accept;
 	}
 }
@@ -709,6 +841,111 @@ void gunyah_sim_rm_mem_client_gone(struct gunyah_sim_rm *rm,
 }
 
 /**
+ * gunyah_sim_rm_mem_read() - Read from a parcel, as the RM reads an image
+ * @rm: the RM
+ * @handle: the parcel
+ * @offset: where, from the start of the parcel
+ * @buf: where to
+ * @len: how much
+ *
+ * The parcel's ranges are the owner's IPAs, which for the primary VM are
+ * Linux physical addresses; they must be RAM.
+ *
+ * Return: RM_OK, MEM_INVALID if the parcel is missing or a page is not RAM,
+ * ARGUMENT_INVALID if the range lies beyond the parcel.
+ */
+u32 gunyah_sim_rm_mem_read(struct gunyah_sim_rm *rm, u32 handle, u64 offset,
+			   void *buf, size_t len)
+{
+	struct gunyah_sim_rm_parcel *p = xa_load(&rm->parcels, handle);
+	struct gunyah_sim_rm_sgl *e;
+	size_t chunk, in_page;
+	unsigned int i;
+	void *src;
+	u64 pa;
+
+	if (!p || p->owner != GUNYAH_SIM_VMID_HLOS)
+		return GUNYAH_SIM_RM_MEM_INVALID;
+	for (i = 0; i < p->nsgl && len; i++) {
+		e = &p->sgl[i];
+		if (offset >= e->size) {
+			offset -= e->size;
+			continue;
+		}
+		while (len && offset < e->size) {
+			pa = e->ipa + offset;
+			if (!pfn_valid(PHYS_PFN(pa)))
+				return GUNYAH_SIM_RM_MEM_INVALID;
+			in_page = offset_in_page(pa);
+			chunk = min3(len, PAGE_SIZE - in_page,
+				     (size_t)(e->size - offset));
+			src = kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+			memcpy(buf, src + in_page, chunk);
+			kunmap_local(src);
+			buf += chunk;
+			len -= chunk;
+			offset += chunk;
+		}
+		offset = 0;
+	}
+	return len ? GUNYAH_SIM_RM_ARG_INVALID : GUNYAH_SIM_RM_OK;
+}
+
+/**
+ * gunyah_sim_rm_mem_usage() - Count the live parcels and their pages
+ * @rm: the RM
+ * @usage: its parcel and page counts are set; lent pages include donated
+ */
+void gunyah_sim_rm_mem_usage(struct gunyah_sim_rm *rm,
+			     struct gunyah_sim_rm_usage *usage)
+{
+	struct gunyah_sim_rm_parcel *p;
+	unsigned long handle;
+
+	usage->parcels = 0;
+	usage->lent_pages = 0;
+	usage->shared_pages = 0;
+	xa_for_each(&rm->parcels, handle, p) {
+		usage->parcels++;
+		if (p->trans_type == GUNYAH_SIM_TRANS_SHARE)
+			usage->shared_pages += p->npages;
+		else
+			usage->lent_pages += p->npages;
+	}
+}
+
+/**
+ * gunyah_sim_rm_mem_show() - One line per live parcel, for debugfs
+ * @rm: the RM
+ * @s: where to
+ */
+void gunyah_sim_rm_mem_show(struct gunyah_sim_rm *rm, struct seq_file *s)
+{
+	struct gunyah_sim_rm_parcel *p;
+	unsigned long handle;
+
+	xa_for_each(&rm->parcels, handle, p)
+		seq_printf(s, "parcel %u owner %u %s pages %llu accepted %d\n",
+			   p->handle, p->owner,
+			   gunyah_sim_trans_name[p->trans_type], p->npages,
+			   gunyah_sim_parcel_in_use(p));
+}
+
+static void gunyah_sim_parcel_report(struct gunyah_sim_rm_parcel *p)
+{
+	unsigned int i, len = 0;
+	char acl[64] = "";
+
+	for (i = 0; i < p->nacl; i++)
+		len += scnprintf(acl + len, sizeof(acl) - len, " %u%s",
+				 p->acl[i].vmid,
+				 p->acl[i].accepted ? " (accepted)" : "");
+	pr_err("memory parcel %u of VM %u still live: %s, %llu pages, to VMs%s\n",
+	       p->handle, p->owner, gunyah_sim_trans_name[p->trans_type],
+	       p->npages, acl);
+}
+
+/**
  * gunyah_sim_rm_mem_forget_all() - Forget every parcel
  * @rm: the RM
  * @warn: report each parcel that is still live
@@ -720,10 +957,9 @@ void gunyah_sim_rm_mem_forget_all(struct gunyah_sim_rm *rm, bool warn)
 
 	xa_for_each(&rm->parcels, handle, p) {
 		if (warn)
-			pr_warn("memory parcel %lu of VM %u still live\n",
-				handle, p->owner);
+			gunyah_sim_parcel_report(p);
 		xa_erase(&rm->parcels, handle);
-		gunyah_sim_parcel_free(p);
+		gunyah_sim_parcel_free(rm, p);
 	}
 	rm->next_handle = 0;
 }
