@@ -325,6 +325,41 @@ TEST_F(running, shrink_busy)
 	EXPECT_EQ(0, ftruncate(self->v.mem, GUEST_MEM_SIZE + MB));
 }
 
+/* Punching a hole in memory bound into a VM fails, before start too */
+TEST_F(guest_mem, punch_hole_bound_busy)
+{
+	int mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+	uint64_t ps = page_size();
+	uint8_t *p;
+	int vm;
+
+	p = fill(self->mem, self->size);
+	ASSERT_NE(MAP_FAILED, p);
+	vm = gh_create_vm(self->dev);
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, gh_map_mem(vm, self->mem, GUEST_BASE, 4 * ps, 4 * ps,
+				GUEST_MEM_RWX));
+	EXPECT_EQ(-1, fallocate(self->mem, mode, 5 * ps, ps));
+	EXPECT_EQ(EBUSY, errno);
+	/* Overlapping the bound range at either end. */
+	EXPECT_EQ(-1, fallocate(self->mem, mode, 3 * ps, 2 * ps));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(-1, fallocate(self->mem, mode, 7 * ps, 2 * ps));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_TRUE(page_is(p + 5 * ps, pattern(5 * ps)));
+	EXPECT_TRUE(page_is(p + 3 * ps, pattern(3 * ps)));
+	/* Outside it, holes are fine. */
+	EXPECT_EQ(0, fallocate(self->mem, mode, 0, 4 * ps));
+	EXPECT_TRUE(page_is(p + 3 * ps, 0));
+	EXPECT_EQ(0, fallocate(self->mem, mode, 8 * ps, ps));
+	/* Once unbound, the range may be punched too. */
+	ASSERT_EQ(0, gh_unmap_mem(vm, self->mem, GUEST_BASE, 4 * ps, 4 * ps));
+	EXPECT_EQ(0, fallocate(self->mem, mode, 5 * ps, ps));
+	EXPECT_TRUE(page_is(p + 5 * ps, 0));
+	munmap(p, self->size);
+	close(vm);
+}
+
 /* Shrinking over a bound range fails before start too */
 TEST_F(guest_mem, shrink_bound_busy)
 {

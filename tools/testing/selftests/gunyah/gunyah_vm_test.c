@@ -204,6 +204,34 @@ TEST_F(vm, start_twice)
 	EXPECT_EQ(-EBUSY, gh_start(self->v.vm));
 }
 
+/* The RM refuses a devicetree it cannot parse: the VM is then unusable */
+TEST_F(vm, start_bad_dtb)
+{
+	struct rm_state st;
+	uint32_t *p;
+	int ret;
+
+	ASSERT_EQ(0, vm_prepare(&self->v));
+	p = mmap(NULL, page_size(), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->v.mem, GUEST_DTB_OFFSET);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 0;	/* the FDT magic */
+	munmap(p, page_size());
+
+	ret = gh_start(self->v.vm);
+	EXPECT_GT(0, ret);
+	EXPECT_NE(-EBUSY, ret);
+	EXPECT_EQ(-EBADFD, gh_start(self->v.vm));
+
+	/* Nothing of the failed start is left once the VM is gone. */
+	if (!rm_state_available())
+		return;
+	gh_vm_close(&self->v);
+	EXPECT_EQ(0, rm_state_wait_idle(&st))
+		TH_LOG("vms %lu parcels %lu lent_pages %lu shared_pages %lu",
+		       st.vms, st.parcels, st.lent_pages, st.shared_pages);
+}
+
 TEST_F(vm, start_without_dtb)
 {
 	ASSERT_EQ(0, gh_vm_setup(&self->v, GH_STEP_MAP_MEM));
