@@ -21,6 +21,7 @@ int __must_check gunyah_vm_get(struct gunyah_vm *ghvm);
 void gunyah_vm_put(struct gunyah_vm *ghvm);
 u16 gunyah_vm_vmid(struct gunyah_vm *ghvm);
 struct device *gunyah_vm_dev(struct gunyah_vm *ghvm);
+int gunyah_vm_provide_page(struct gunyah_vm *ghvm, u64 gpa);
 
 struct gunyah_vm_function_instance;
 

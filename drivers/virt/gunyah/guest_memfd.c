@@ -427,6 +427,20 @@ void gunyah_gmem_set_lent(struct gunyah_vm_binding *b, bool lent)
 EXPORT_SYMBOL_IF_KUNIT(gunyah_gmem_set_lent);
 
 /**
+ * gunyah_gmem_folio() - A folio of a binding's range, for the guest
+ * @b: the binding
+ * @index: page index in the guest-memory fd, inside @b
+ *
+ * Context: Process context.
+ * Return: the folio, allocated if needed, locked and with a reference;
+ * or an ERR_PTR().
+ */
+struct folio *gunyah_gmem_folio(struct gunyah_vm_binding *b, pgoff_t index)
+{
+	return gunyah_gmem_get_folio(file_inode(b->file), index);
+}
+
+/**
  * gunyah_gmem_extents() - The physical ranges of a binding
  * @b: the binding
  * @ext: the ranges are appended here, neighbours merged

@@ -511,8 +511,9 @@ out:
  *        be freed with kfree(), or NULL when the reply has none
  * @resp_size: if not NULL, set to the size of the reply's payload
  *
- * Several callers may wait at once. The RM never times out, so the wait can
- * only be cut short by a fatal signal.
+ * Callers take turns: a request is sent only once the previous caller has
+ * its reply (or was killed), as the RM expects of its clients. The RM never
+ * times out, so the wait can only be cut short by a fatal signal.
  *
  * Context: Process context; sleeps.
  * Return: 0 on success; the RM's error mapped by gunyah_rm_error_remap();
@@ -542,15 +543,23 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req,
 	msg->msg_id = message_id;
 	init_completion(&msg->done);
 
+	ret = mutex_lock_killable(&rm->call_lock);
+	if (ret)
+		goto err_free;
+
 	ret = xa_alloc_cyclic(&rm->calls, &seq, msg, XA_LIMIT(0, U16_MAX),
 			      &rm->next_seq, GFP_KERNEL);
-	if (ret < 0)
+	if (ret < 0) {
+		mutex_unlock(&rm->call_lock);
 		goto err_free;
+	}
 	msg->seq = seq;
 
 	ret = gunyah_rm_send_request(rm, message_id, seq, req, req_size, &sent);
 	if (!ret)
 		ret = wait_for_completion_killable(&msg->done);
+	/* Ours came, or we gave up on it: a reply dropped now is not awaited. */
+	mutex_unlock(&rm->call_lock);
 
 	if (ret) {
 		mutex_lock(&rm->recv_lock);
@@ -667,6 +676,7 @@ VISIBLE_IF_KUNIT int gunyah_rm_init(struct gunyah_rm *rm, struct device *dev,
 	rm->dev = dev;
 	xa_init_flags(&rm->calls, XA_FLAGS_ALLOC);
 	xa_init(&rm->unsupported);
+	mutex_init(&rm->call_lock);
 	mutex_init(&rm->send_lock);
 	mutex_init(&rm->recv_lock);
 	atomic_set(&rm->tx_inflight, 0);

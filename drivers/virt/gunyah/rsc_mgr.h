@@ -41,6 +41,9 @@ struct gunyah_rm_stats {
  * @calls: calls waiting for a reply, by sequence number; the xarray's lock
  *         guards insertion and removal, @recv_lock the messages' contents
  * @next_seq: next sequence number to try, for cyclic allocation
+ * @call_lock: held by the one caller whose request is outstanding: the RM
+ *             keeps a single undelivered reply per client and drops it when
+ *             the next reply comes, so no live caller may share the wait
  * @send_lock: held across all fragments of one request, so that two
  *             requests never interleave
  * @tx_inflight: fragments handed to the mailbox and not yet done (0 or 1)
@@ -61,6 +64,7 @@ struct gunyah_rm {
 	struct xarray calls;
 	u32 next_seq;
 
+	struct mutex call_lock;	/* one outstanding request at a time */
 	struct mutex send_lock;	/* one request's fragments at a time */
 	atomic_t tx_inflight;
 	atomic_t tx_error;

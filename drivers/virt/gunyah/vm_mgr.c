@@ -583,6 +583,8 @@ struct gunyah_vm *gunyah_vm_alloc(struct gunyah_vm_manager *mgr)
 	INIT_LIST_HEAD(&ghvm->functions);
 	init_rwsem(&ghvm->mem_lock);
 	mt_init(&ghvm->mem_layout);
+	ghvm->addrspace_capid = GUNYAH_CAPID_INVAL;
+	memset(ghvm->extent_capid, 0xff, sizeof(ghvm->extent_capid));
 	mutex_init(&ghvm->resources_lock);
 	INIT_LIST_HEAD(&ghvm->resources);
 	INIT_LIST_HEAD(&ghvm->resource_tickets);
@@ -628,6 +630,30 @@ int gunyah_vm_mgr_host_vmid(struct gunyah_vm_manager *mgr, u16 *vmid)
 	*vmid = mgr->host_vmid;
 	mutex_unlock(&mgr->probe_lock);
 	return ret;
+}
+
+/**
+ * gunyah_vm_mgr_has_demand_paging() - Whether the RM provides guest memory
+ *                                     on demand
+ * @mgr: the VM manager
+ *
+ * The public RM answers VM_SET_DEMAND_PAGING with UNIMPLEMENTED; ask once,
+ * for a VMID that cannot exist, and remember.
+ *
+ * Return: true if it does.
+ */
+bool gunyah_vm_mgr_has_demand_paging(struct gunyah_vm_manager *mgr)
+{
+	int ret;
+
+	mutex_lock(&mgr->probe_lock);
+	if (!mgr->probed_demand_paging) {
+		ret = gunyah_rm_vm_set_demand_paging(mgr->rm, 0, 0, NULL);
+		mgr->has_demand_paging = ret != -EOPNOTSUPP;
+		mgr->probed_demand_paging = true;
+	}
+	mutex_unlock(&mgr->probe_lock);
+	return mgr->has_demand_paging;
 }
 
 static int gunyah_vm_check_boot_reg(struct gunyah_vm *ghvm, unsigned int idx,
@@ -741,6 +767,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 			      struct gunyah_vm_binding *dtb_binding,
 			      u64 image_offset, bool boot_context)
 {
+	bool demand_paging = gunyah_vm_mgr_has_demand_paging(ghvm->mgr);
 	u64 base = dtb_binding->gfn << PAGE_SHIFT;
 	int ret;
 
@@ -757,7 +784,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 	WRITE_ONCE(ghvm->vmid, ret);
 	ghvm->vm_status = GUNYAH_RM_VM_STATUS_LOAD;
 
-	ret = gunyah_vm_give_all_memory(ghvm);
+	ret = gunyah_vm_give_all_memory(ghvm, dtb_binding, demand_paging);
 	if (ret)
 		return ret;
 
@@ -770,6 +797,12 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 		dev_dbg(ghvm->parent, "VM %u: VM_CONFIG_IMAGE: %d\n",
 			ghvm->vmid, ret);
 		return ret;
+	}
+
+	if (demand_paging) {
+		ret = gunyah_vm_set_demand_paging(ghvm);
+		if (ret)
+			return ret;
 	}
 
 	ret = gunyah_rm_vm_init(ghvm->rm, ghvm->vmid);
@@ -785,6 +818,9 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 	}
 
 	ret = gunyah_vm_add_resources(ghvm);
+	if (ret)
+		return ret;
+	ret = gunyah_vm_take_demand_resources(ghvm);
 	if (ret)
 		return ret;
 
@@ -989,6 +1025,8 @@ static long gunyah_vm_check_extension(struct gunyah_vm *ghvm,
 	switch (cap) {
 	case GUNYAH_CAP_BOOT_CONTEXT:
 		return gunyah_vm_mgr_has_boot_context(ghvm->mgr);
+	case GUNYAH_CAP_DEMAND_PAGING:
+		return gunyah_vm_mgr_has_demand_paging(ghvm->mgr);
 	case GUNYAH_CAP_GUEST_MEM:
 	case GUNYAH_CAP_USER_MEM:
 		return 1;

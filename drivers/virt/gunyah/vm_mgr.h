@@ -6,6 +6,7 @@
 #ifndef _GUNYAH_VM_MGR_PRIV_H
 #define _GUNYAH_VM_MGR_PRIV_H
 
+#include <linux/gunyah.h>
 #include <linux/gunyah_rsc_mgr.h>
 #include <linux/gunyah_vm_mgr.h>
 #include <linux/kref.h>
@@ -15,6 +16,7 @@
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include <uapi/linux/gunyah.h>
 
@@ -24,6 +26,13 @@
 #define GUNYAH_VM_BOOT_REGS		(GUNYAH_VM_BOOT_X_REGS + 1 + \
 					 GUNYAH_VM_BOOT_SP_REGS)
 #define GUNYAH_VM_BOOT_PC		GUNYAH_VM_BOOT_X_REGS
+
+/* Memory extents of a demand-paged VM, by their RM label (spec §1.11) */
+#define GUNYAH_VM_EXTENT_GUEST_PRIVATE	0
+#define GUNYAH_VM_EXTENT_HOST_SHARED	1
+#define GUNYAH_VM_EXTENT_HOST_PRIVATE	2
+#define GUNYAH_VM_EXTENT_GUEST_SHARED	3
+#define GUNYAH_VM_EXTENTS		4
 
 /**
  * enum gunyah_vm_lifecycle - Where a VM is, as the VM manager sees it
@@ -66,6 +75,10 @@ enum gunyah_binding_kind {
  * @parcel_handle: handle of the parcel while the memory is given to the
  *                 VM, %GUNYAH_RM_MEM_HANDLE_INVAL otherwise
  * @lost: reclaim failed: the memory stays out of the host's allocator
+ * @demand: the memory is given page by page when the guest touches it
+ *          (an RM with demand paging), not as a parcel
+ * @provided: for @demand, the folios given so far, each at the index of
+ *            its first page in the binding; a folio reference is held
  */
 struct gunyah_vm_binding {
 	u64 gfn;
@@ -83,6 +96,8 @@ struct gunyah_vm_binding {
 	bool writable;
 	u32 parcel_handle;
 	bool lost;
+	bool demand;
+	struct xarray provided;
 };
 
 struct gunyah_vm_manager;
@@ -111,6 +126,8 @@ struct gunyah_vm_manager;
  * @mem_lock: protects @mem_layout, the bindings in it and @parcels
  * @mem_layout: the bindings, by guest frame range
  * @parcels: number of parcels given to the VM
+ * @addrspace_capid: the guest address space, for demand paging
+ * @extent_capid: the memory extents of demand paging, by RM label
  * @resources_lock: protects @resources and @resource_tickets
  * @resources: resources the RM gave the host for the VM, not yet taken
  * @resource_tickets: functions waiting for resources
@@ -140,6 +157,8 @@ struct gunyah_vm {
 	struct rw_semaphore mem_lock;	/* @mem_layout, bindings, @parcels */
 	struct maple_tree mem_layout;
 	unsigned int parcels;
+	u64 addrspace_capid;
+	u64 extent_capid[GUNYAH_VM_EXTENTS];
 
 	struct mutex resources_lock;	/* @resources, @resource_tickets */
 	struct list_head resources;
@@ -157,6 +176,8 @@ struct gunyah_vm {
  *              @probed_boot_context, @has_boot_context, @host_vmid
  * @probed_boot_context: whether @has_boot_context is known
  * @has_boot_context: the RM takes boot-context registers
+ * @probed_demand_paging: whether @has_demand_paging is known
+ * @has_demand_paging: the RM provides guest memory on demand
  * @host_vmid: our own VMID, for the ACL of shared memory;
  *             %GUNYAH_VMID_INVAL until asked
  */
@@ -168,6 +189,8 @@ struct gunyah_vm_manager {
 	struct mutex probe_lock;	/* what we learnt from the RM */
 	bool probed_boot_context;
 	bool has_boot_context;
+	bool probed_demand_paging;
+	bool has_demand_paging;
 	u16 host_vmid;
 };
 
@@ -200,7 +223,12 @@ int gunyah_vm_set_user_mem(struct gunyah_vm *ghvm,
 			   bool lend);
 int gunyah_vm_give_binding(struct gunyah_vm *ghvm,
 			   struct gunyah_vm_binding *b);
-int gunyah_vm_give_all_memory(struct gunyah_vm *ghvm);
+int gunyah_vm_give_all_memory(struct gunyah_vm *ghvm,
+			      struct gunyah_vm_binding *dtb_binding,
+			      bool demand_paging);
+int gunyah_vm_set_demand_paging(struct gunyah_vm *ghvm);
+int gunyah_vm_take_demand_resources(struct gunyah_vm *ghvm);
+bool gunyah_vm_mgr_has_demand_paging(struct gunyah_vm_manager *mgr);
 void gunyah_vm_reclaim_all_memory(struct gunyah_vm *ghvm);
 void gunyah_vm_release_bindings(struct gunyah_vm *ghvm);
 struct gunyah_vm_binding *gunyah_vm_find_binding(struct gunyah_vm *ghvm,
@@ -227,6 +255,7 @@ struct file *gunyah_gmem_create_file(const struct gunyah_create_mem_args *args);
 bool gunyah_gmem_is_gmem(struct file *file);
 loff_t gunyah_gmem_size(struct file *file);
 int gunyah_gmem_bind(struct gunyah_vm_binding *b);
+struct folio *gunyah_gmem_folio(struct gunyah_vm_binding *b, pgoff_t index);
 void gunyah_gmem_unbind(struct gunyah_vm_binding *b);
 int gunyah_gmem_extents(struct gunyah_vm_binding *b,
 			struct gunyah_extents *ext);

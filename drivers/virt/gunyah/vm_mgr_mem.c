@@ -168,28 +168,287 @@ static int gunyah_vm_reclaim_binding(struct gunyah_vm *ghvm,
 }
 
 /**
- * gunyah_vm_give_all_memory() - Give every binding's memory to the VM
+ * gunyah_vm_give_all_memory() - Give the bindings' memory to the VM
  * @ghvm: the VM, which has a VMID
+ * @dtb_binding: the binding that holds the devicetree
+ * @demand_paging: the RM provides memory on demand: guest-memory bindings
+ *                 other than @dtb_binding are given page by page later
+ *
+ * Memory given on demand is hidden from the host now if it will be lent.
  *
  * Context: Process context; the VM's memory lock is held for writing.
  * Return: 0 or the first error; what was given stays given (teardown
  * reclaims it).
  */
-int gunyah_vm_give_all_memory(struct gunyah_vm *ghvm)
+int gunyah_vm_give_all_memory(struct gunyah_vm *ghvm,
+			      struct gunyah_vm_binding *dtb_binding,
+			      bool demand_paging)
 {
 	struct gunyah_vm_binding *b;
 	unsigned long index = 0;
 	int ret;
 
 	mt_for_each(&ghvm->mem_layout, b, index, ULONG_MAX) {
-		if (b->parcel_handle != GUNYAH_RM_MEM_HANDLE_INVAL)
+		if (b->parcel_handle != GUNYAH_RM_MEM_HANDLE_INVAL || b->demand)
 			continue;
+		if (demand_paging && b != dtb_binding &&
+		    b->kind == GUNYAH_BINDING_GMEM) {
+			b->demand = true;
+			if (!b->share)
+				gunyah_gmem_set_lent(b, true);
+			continue;
+		}
 		ret = gunyah_vm_give_binding(ghvm, b);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
+
+/**
+ * gunyah_vm_set_demand_paging() - Tell the RM which ranges are demand-paged
+ * @ghvm: the VM, configured and not initialised
+ *
+ * Context: Process context; the VM's memory lock is held.
+ * Return: 0 or the RM's error.
+ */
+int gunyah_vm_set_demand_paging(struct gunyah_vm *ghvm)
+{
+	struct gunyah_rm_range *ranges;
+	struct gunyah_vm_binding *b;
+	unsigned long index = 0;
+	u32 n = 0;
+	int ret;
+
+	mt_for_each(&ghvm->mem_layout, b, index, ULONG_MAX)
+		n += b->demand;
+	if (!n)
+		return 0;
+
+	ranges = kcalloc(n, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	n = 0;
+	index = 0;
+	mt_for_each(&ghvm->mem_layout, b, index, ULONG_MAX) {
+		if (!b->demand)
+			continue;
+		ranges[n].base = cpu_to_le64(b->gfn << PAGE_SHIFT);
+		ranges[n].size = cpu_to_le64(b->nr << PAGE_SHIFT);
+		n++;
+	}
+	ret = gunyah_rm_vm_set_demand_paging(ghvm->rm, ghvm->vmid, n, ranges);
+	if (ret)
+		dev_dbg(ghvm->parent, "VM %u: VM_SET_DEMAND_PAGING: %d\n",
+			ghvm->vmid, ret);
+	kfree(ranges);
+	return ret;
+}
+
+/**
+ * gunyah_vm_take_demand_resources() - Find the address space and memory
+ *                                     extents of demand paging
+ * @ghvm: the VM, whose resources the RM has given
+ *
+ * Context: Process context.
+ * Return: 0, or -ENXIO if memory is demand-paged and a resource is missing.
+ */
+int gunyah_vm_take_demand_resources(struct gunyah_vm *ghvm)
+{
+	struct gunyah_vm_binding *b;
+	struct gunyah_resource *ghrsc;
+	unsigned long index = 0;
+	bool demand = false;
+	unsigned int i;
+
+	mt_for_each(&ghvm->mem_layout, b, index, ULONG_MAX)
+		demand |= b->demand;
+	if (!demand)
+		return 0;
+
+	mutex_lock(&ghvm->resources_lock);
+	list_for_each_entry(ghrsc, &ghvm->resources, list) {
+		if (ghrsc->type == GUNYAH_RESOURCE_TYPE_ADDR_SPACE &&
+		    !ghrsc->rm_label)
+			ghvm->addrspace_capid = ghrsc->capid;
+		else if (ghrsc->type == GUNYAH_RESOURCE_TYPE_MEM_EXTENT &&
+			 ghrsc->rm_label < GUNYAH_VM_EXTENTS)
+			ghvm->extent_capid[ghrsc->rm_label] = ghrsc->capid;
+	}
+	mutex_unlock(&ghvm->resources_lock);
+
+	for (i = 0; i < GUNYAH_VM_EXTENTS; i++) {
+		if (ghvm->extent_capid[i] == GUNYAH_CAPID_INVAL)
+			break;
+	}
+	if (ghvm->addrspace_capid == GUNYAH_CAPID_INVAL ||
+	    i < GUNYAH_VM_EXTENTS) {
+		dev_dbg(ghvm->parent,
+			"VM %u: no address space or memory extents for demand paging\n",
+			ghvm->vmid);
+		return -ENXIO;
+	}
+	return 0;
+}
+
+/* Donation types and mapping flags of demand paging (spec §1.11) */
+#define GUNYAH_DONATE_TO_SIBLING	2
+#define GUNYAH_DONATE_TO_PROTECTED	3
+#define GUNYAH_DONATE_FROM_PROTECTED	4
+#define GUNYAH_MAP_PARTIAL		BIT(0)
+#define GUNYAH_MAP_PRIVATE		BIT(1)
+#define GUNYAH_MAP_VMMIO		BIT(2)
+#define GUNYAH_MEMTYPE_NORMAL_WB	0xf
+
+/**
+ * struct gunyah_demand_op - How one folio of a binding is given or taken
+ * @to_guest: donation type towards the guest
+ * @to_host: donation type back
+ * @host_extent: the host's memory extent
+ * @guest_extent: the guest's memory extent
+ * @map: the guest mapping
+ */
+struct gunyah_demand_op {
+	u32 to_guest;
+	u32 to_host;
+	u64 host_extent;
+	u64 guest_extent;
+	struct gunyah_addrspace_map_args map;
+};
+
+/* The part of @folio inside @b, from index @first: what to donate and map. */
+static void gunyah_demand_op(struct gunyah_vm *ghvm,
+			     struct gunyah_vm_binding *b, struct folio *folio,
+			     pgoff_t first, struct gunyah_demand_op *op)
+{
+	pgoff_t end = min(folio_next_index(folio), (pgoff_t)(b->pgoff + b->nr));
+	u32 access = b->perms;	/* ACL and page-table access share bits */
+
+	if (b->share) {
+		op->to_guest = GUNYAH_DONATE_TO_SIBLING;
+		op->to_host = GUNYAH_DONATE_TO_SIBLING;
+		op->host_extent = ghvm->extent_capid[GUNYAH_VM_EXTENT_HOST_SHARED];
+		op->guest_extent = ghvm->extent_capid[GUNYAH_VM_EXTENT_GUEST_SHARED];
+		op->map.flags = GUNYAH_MAP_PARTIAL | GUNYAH_MAP_VMMIO;
+	} else {
+		op->to_guest = GUNYAH_DONATE_TO_PROTECTED;
+		op->to_host = GUNYAH_DONATE_FROM_PROTECTED;
+		op->host_extent = ghvm->extent_capid[GUNYAH_VM_EXTENT_HOST_PRIVATE];
+		op->guest_extent = ghvm->extent_capid[GUNYAH_VM_EXTENT_GUEST_PRIVATE];
+		op->map.flags = GUNYAH_MAP_PARTIAL | GUNYAH_MAP_PRIVATE;
+	}
+	op->map.vbase = (b->gfn + (first - b->pgoff)) << PAGE_SHIFT;
+	op->map.attrs = access | access << 4 | GUNYAH_MEMTYPE_NORMAL_WB << 16;
+	op->map.offset = PFN_PHYS(folio_pfn(folio) + (first - folio->index));
+	op->map.size = (u64)(end - first) << PAGE_SHIFT;
+}
+
+/**
+ * gunyah_vm_provide_page() - Give the guest the memory behind an address
+ * @ghvm: the VM, started on an RM with demand paging
+ * @gpa: a guest address the guest touched
+ *
+ * The whole folio of guest memory that holds @gpa (as far as it is bound
+ * at @gpa) is donated to the guest and mapped there.
+ *
+ * Context: Process context; takes the VM's memory lock.
+ * Return: 0 (also if it was given already), -ENOENT if nothing is bound
+ * at @gpa, -EINVAL if the memory there is not demand-paged, or an error
+ * of the hypervisor or of allocation.
+ */
+int gunyah_vm_provide_page(struct gunyah_vm *ghvm, u64 gpa)
+{
+	struct gunyah_vm_binding *b;
+	struct gunyah_demand_op op;
+	enum gunyah_error gerr;
+	struct folio *folio;
+	pgoff_t index, first;
+	int ret;
+
+	down_write(&ghvm->mem_lock);
+	b = mtree_load(&ghvm->mem_layout, gpa >> PAGE_SHIFT);
+	if (!b || !b->demand) {
+		ret = b ? -EINVAL : -ENOENT;
+		goto out;
+	}
+	index = b->pgoff + ((gpa >> PAGE_SHIFT) - b->gfn);
+	folio = gunyah_gmem_folio(b, index);
+	if (IS_ERR(folio)) {
+		ret = PTR_ERR(folio);
+		goto out;
+	}
+	first = max_t(pgoff_t, folio->index, b->pgoff);
+	if (xa_load(&b->provided, first)) {
+		ret = 0;
+		goto out_put;
+	}
+	/* Recorded first: once donated, the folio must not be forgotten. */
+	ret = xa_insert(&b->provided, first, folio, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto out_put;
+
+	gunyah_demand_op(ghvm, b, folio, first, &op);
+	gerr = gunyah_hypercall_memextent_donate(op.to_guest, op.host_extent,
+						 op.guest_extent, op.map.offset,
+						 op.map.size);
+	if (gerr != GUNYAH_ERROR_OK) {
+		xa_erase(&b->provided, first);
+		ret = gunyah_error_remap(gerr);
+		goto out_put;
+	}
+	gerr = gunyah_hypercall_addrspace_map(ghvm->addrspace_capid,
+					      op.guest_extent, &op.map);
+	if (gerr != GUNYAH_ERROR_OK) {
+		/* Donated but not mapped: teardown takes it back. */
+		ret = gunyah_error_remap(gerr);
+		dev_dbg(ghvm->parent, "VM %u: map of %#llx: %d\n", ghvm->vmid,
+			op.map.vbase, ret);
+	}
+	/* The folio stays referenced while the guest has it. */
+	folio_unlock(folio);
+	goto out;
+
+out_put:
+	folio_unlock(folio);
+	folio_put(folio);
+out:
+	up_write(&ghvm->mem_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gunyah_vm_provide_page);
+
+/* Take back what the guest was given of a demand-paged binding. */
+static int gunyah_vm_reclaim_demand(struct gunyah_vm *ghvm,
+				    struct gunyah_vm_binding *b)
+{
+	struct gunyah_demand_op op;
+	enum gunyah_error gerr;
+	struct folio *folio;
+	unsigned long first;
+	int ret = 0;
+
+	xa_for_each(&b->provided, first, folio) {
+		gunyah_demand_op(ghvm, b, folio, first, &op);
+		/* A reset VM has no mappings left; unmap for an RM that keeps them. */
+		gunyah_hypercall_addrspace_unmap(ghvm->addrspace_capid,
+						 op.guest_extent, &op.map);
+		gerr = gunyah_hypercall_memextent_donate(op.to_host,
+							 op.guest_extent,
+							 op.host_extent,
+							 op.map.offset,
+							 op.map.size);
+		if (gerr != GUNYAH_ERROR_OK) {
+			ret = gunyah_error_remap(gerr);
+			continue;
+		}
+		xa_erase(&b->provided, first);
+		folio_put(folio);
+	}
+	if (!ret && !b->share)
+		gunyah_gmem_set_lent(b, false);
+	return ret;
+}
+
 
 /**
  * gunyah_vm_reclaim_all_memory() - Take every parcel back from the VM
@@ -208,7 +467,10 @@ void gunyah_vm_reclaim_all_memory(struct gunyah_vm *ghvm)
 
 	down_write(&ghvm->mem_lock);
 	mt_for_each(&ghvm->mem_layout, b, index, ULONG_MAX) {
-		ret = gunyah_vm_reclaim_binding(ghvm, b);
+		if (b->demand)
+			ret = gunyah_vm_reclaim_demand(ghvm, b);
+		else
+			ret = gunyah_vm_reclaim_binding(ghvm, b);
 		if (!ret)
 			continue;
 		dev_err(ghvm->parent,
@@ -243,6 +505,7 @@ void gunyah_vm_release_bindings(struct gunyah_vm *ghvm)
 			kmemleak_not_leak(b);
 			continue;
 		}
+		xa_destroy(&b->provided);
 		if (b->kind == GUNYAH_BINDING_GMEM) {
 			gunyah_gmem_unbind(b);
 		} else {
@@ -330,6 +593,7 @@ static int gunyah_vm_bind_gmem(struct gunyah_vm *ghvm,
 	b->file = get_file(file);
 	b->pgoff = args->offset >> PAGE_SHIFT;
 	b->parcel_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
+	xa_init(&b->provided);
 
 	ret = gunyah_vm_insert_binding(ghvm, b);
 	if (ret)
@@ -363,8 +627,13 @@ static int gunyah_vm_cut_binding(struct gunyah_vm *ghvm,
 				 u64 end)
 {
 	struct gunyah_vm_binding *piece[2] = {};
+	bool demand, hidden;
 	unsigned int i;
 	int ret;
+
+	/* What the guest was given page by page it keeps until reset. */
+	if (b->demand && !xa_empty(&b->provided))
+		return -EBUSY;
 
 	if (start > b->gfn) {
 		piece[0] = kmemdup(b, sizeof(*b), GFP_KERNEL_ACCOUNT);
@@ -391,15 +660,21 @@ static int gunyah_vm_cut_binding(struct gunyah_vm *ghvm,
 		return ret;
 	}
 
+	/* Demand-paged pieces stay so, and hidden from the host if lent. */
+	demand = b->demand;
+	hidden = b->gmem_lent;
 	mtree_erase(&ghvm->mem_layout, b->gfn);
 	gunyah_gmem_unbind(b);
+	xa_destroy(&b->provided);
 	kfree(b);
 
 	for (i = 0; i < ARRAY_SIZE(piece); i++) {
 		if (!piece[i])
 			continue;
 		piece[i]->parcel_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
-		piece[i]->gmem_lent = false;
+		piece[i]->gmem_lent = hidden;
+		piece[i]->demand = demand;
+		xa_init(&piece[i]->provided);
 		get_file(piece[i]->file);
 		ret = gunyah_vm_insert_binding(ghvm, piece[i]);
 		if (ret) {
@@ -416,7 +691,7 @@ static int gunyah_vm_cut_binding(struct gunyah_vm *ghvm,
 			piece[i] = NULL;
 		}
 	}
-	if (!gunyah_vm_started(ghvm))
+	if (!gunyah_vm_started(ghvm) || demand)
 		return ret;
 	for (i = 0; i < ARRAY_SIZE(piece); i++) {
 		if (piece[i])
@@ -647,6 +922,7 @@ static int gunyah_vm_add_user_mem(struct gunyah_vm *ghvm,
 	if (region->flags & GUNYAH_USER_MEM_EXEC)
 		b->perms |= GUNYAH_RM_ACL_X;
 	b->parcel_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
+	xa_init(&b->provided);
 
 	ret = gunyah_vm_insert_binding(ghvm, b);
 	if (ret)

@@ -130,6 +130,7 @@ static void t_usage_is_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, usage.parcels, 0);
 	KUNIT_EXPECT_EQ(test, usage.lent_pages, 0);
 	KUNIT_EXPECT_EQ(test, usage.shared_pages, 0);
+	KUNIT_EXPECT_EQ(test, usage.donated_pages, 0);
 }
 
 static struct file *t_gmem(struct kunit *test, u64 size, u64 flags)
@@ -548,6 +549,89 @@ static void t_map_after_start_test(struct kunit *test)
 	t_usage_is_zero(test);
 }
 
+/*
+ * On the full RM, memory other than the devicetree's is given when the
+ * guest touches it: a folio at a time, mapped where the guest touched,
+ * hidden from the host while lent, and taken back at teardown.
+ */
+static void t_demand_paging_test(struct kunit *test)
+{
+	const u64 gpa = T_MEM_BASE + SZ_16M, size = 4 * SZ_2M;
+	struct gunyah_sim_rm_usage usage;
+	struct t_ctx *t = test->priv;
+	struct gunyah_vm *ghvm;
+	struct folio *folio;
+	struct file *file;
+	u64 pa;
+	u16 vmid;
+
+	gunyah_sim_rm_set_profile(GUNYAH_SIM_RM_FULL);
+	ghvm = t_vm(test);
+	file = t_gmem(test, size, GHMF_ALLOW_HUGEPAGE);
+	KUNIT_ASSERT_EQ(test, t_map(ghvm, file, gpa, 0, size,
+				    GUNYAH_MEM_ALLOW_RWX), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_vm_start(ghvm), 0);
+	vmid = gunyah_vm_vmid(ghvm);
+
+	/* Only the devicetree's memory went as a parcel. */
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 1);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, T_MEM_SIZE / SZ_4K);
+	KUNIT_EXPECT_EQ(test, usage.donated_pages, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(vmid, gpa + SZ_2M, &pa),
+			-ENOENT);
+
+	/* A touch in the second 2 MiB gives that whole folio. */
+	KUNIT_EXPECT_EQ(test, gunyah_vm_provide_page(ghvm, gpa + SZ_2M + SZ_8K), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_provide_page(ghvm, gpa + SZ_2M), 0);
+	gunyah_sim_rm_get_usage(&usage);
+	folio = filemap_get_folio(file->f_mapping, SZ_2M >> PAGE_SHIFT);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, folio);
+	KUNIT_EXPECT_EQ(test, usage.donated_pages, folio_size(folio) / SZ_4K);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_ipa_lookup(vmid, gpa + SZ_2M, &pa), 0);
+	KUNIT_EXPECT_EQ(test, pa, PFN_PHYS(folio_pfn(folio)) +
+			(SZ_2M - folio_pos(folio)));
+	folio_put(folio);
+
+	KUNIT_EXPECT_EQ(test, gunyah_vm_provide_page(ghvm, gpa + size), -ENOENT);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_provide_page(ghvm, T_MEM_BASE), -EINVAL);
+	/* The guest keeps what it was given until it is reset. */
+	KUNIT_EXPECT_EQ(test, t_map(ghvm, file, gpa + SZ_2M, SZ_2M, SZ_2M,
+				    GUNYAH_MEM_UNMAP), -EBUSY);
+	fput(file);
+
+	gunyah_vm_put(ghvm);
+	t_flush(t);
+	t_usage_is_zero(test);
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.donated_pages, 0);
+}
+
+/* Where the RM has no demand paging, everything bound is lent at start. */
+static void t_no_demand_paging_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_usage usage;
+	struct t_ctx *t = test->priv;
+	struct gunyah_vm *ghvm;
+	struct file *file;
+
+	gunyah_sim_rm_set_profile(GUNYAH_SIM_RM_PUBLIC);
+	ghvm = t_vm(test);
+	file = t_gmem(test, SZ_2M, 0);
+	KUNIT_ASSERT_EQ(test, t_map(ghvm, file, T_MEM_BASE + SZ_16M, 0, SZ_2M,
+				    GUNYAH_MEM_ALLOW_RWX), 0);
+	fput(file);
+	KUNIT_ASSERT_EQ(test, gunyah_vm_start(ghvm), 0);
+	gunyah_sim_rm_get_usage(&usage);
+	KUNIT_EXPECT_EQ(test, usage.parcels, 2);
+	KUNIT_EXPECT_EQ(test, usage.lent_pages, 2 * SZ_2M / SZ_4K);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_provide_page(ghvm, T_MEM_BASE + SZ_16M),
+			-EINVAL);
+	gunyah_vm_put(ghvm);
+	t_flush(t);
+	t_usage_is_zero(test);
+}
+
 /* Fragment free memory into single pages: hold every other page. */
 static struct page **t_fragment(unsigned long pages)
 {
@@ -700,6 +784,8 @@ static struct kunit_case t_cases[] = {
 	KUNIT_CASE_PARAM(t_start_failure_test, t_start_fail_gen_params),
 	KUNIT_CASE_PARAM(t_teardown_failure_test, t_teardown_fail_gen_params),
 	KUNIT_CASE(t_map_after_start_test),
+	KUNIT_CASE(t_demand_paging_test),
+	KUNIT_CASE(t_no_demand_paging_test),
 	KUNIT_CASE_SLOW(t_bench_test),
 	{}
 };

@@ -30,7 +30,10 @@ void gunyah_sim_set_identity(const struct gunyah_sim_identity *identity);
  * @GUNYAH_SIM_RM_PUBLIC: the public 12/2023 RM: its message set, everything
  *                        else RM_ERROR_UNIMPLEMENTED
  * @GUNYAH_SIM_RM_FULL: also VM_SET_BOOT_CONTEXT, VM_SET_DEMAND_PAGING and
- *                      VM_SET_ADDRESS_LAYOUT
+ *                      VM_SET_ADDRESS_LAYOUT, and demand paging: the
+ *                      address space and memory extents of a VM, the
+ *                      donation types 3 and 4 and the map flags PRIVATE
+ *                      and VMMIO
  */
 enum gunyah_sim_rm_profile {
 	GUNYAH_SIM_RM_PUBLIC,
@@ -96,15 +99,19 @@ struct gunyah_sim_rm_client_info {
  * @parcels: live memory parcels
  * @lent_pages: 4 KiB pages in lent or donated parcels
  * @shared_pages: 4 KiB pages in shared parcels
+ * @donated_pages: 4 KiB pages donated to the memory extents of guests
+ *                 (demand paging, full profile)
  */
 struct gunyah_sim_rm_usage {
 	unsigned int vms;
 	unsigned int parcels;
 	u64 lent_pages;
 	u64 shared_pages;
+	u64 donated_pages;
 };
 
 void gunyah_sim_rm_get_usage(struct gunyah_sim_rm_usage *usage);
+int gunyah_sim_rm_ipa_lookup(u16 vmid, u64 ipa, u64 *pa);
 int gunyah_sim_rm_vm_state(u16 vmid);
 
 /**
@@ -114,7 +121,8 @@ int gunyah_sim_rm_vm_state(u16 vmid);
  * @mem_base: guest IPA of its image parcel, from its config devicetree
  * @vcpus: vCPUs created from its config devicetree
  * @proxy: its vCPUs are proxy-scheduled
- * @resources: hypervisor resources the owner gets for it, vCPUs included
+ * @resources: hypervisor resources the owner gets for it, vCPUs, address
+ *             space and memory extents included
  */
 struct gunyah_sim_rm_vm_info {
 	u8 state;

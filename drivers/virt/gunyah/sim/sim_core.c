@@ -212,27 +212,9 @@ static void gunyah_sim_##name(struct gunyah_sim *sim,			\
 
 GUNYAH_SIM_OBJECT_CALL(bell_send, GUNYAH_SIM_OBJ_DOORBELL)
 GUNYAH_SIM_OBJECT_CALL(bell_set_mask, GUNYAH_SIM_OBJ_DOORBELL)
-GUNYAH_SIM_OBJECT_CALL(addrspace_map, GUNYAH_SIM_OBJ_ADDRSPACE)
-GUNYAH_SIM_OBJECT_CALL(addrspace_unmap, GUNYAH_SIM_OBJ_ADDRSPACE)
 GUNYAH_SIM_OBJECT_CALL(vcpu_set_affinity, GUNYAH_SIM_OBJ_VCPU)
 GUNYAH_SIM_OBJECT_CALL(vpm_group_get_state, GUNYAH_SIM_OBJ_VPM_GROUP)
 GUNYAH_SIM_OBJECT_CALL(vcpu_run, GUNYAH_SIM_OBJ_VCPU)
-
-/* memextent_donate names its extents in X2 and X3; X1 holds options. */
-static void gunyah_sim_memextent_donate(struct gunyah_sim *sim,
-					const struct arm_smccc_1_2_regs *args,
-					struct arm_smccc_1_2_regs *res)
-{
-	struct gunyah_sim_object *obj;
-
-	res->a0 = GUNYAH_ERROR_OK;
-	obj = gunyah_sim_cap_get(sim, args->a3, GUNYAH_SIM_OBJ_MEMEXTENT, 0,
-				 &res->a0);
-	if (obj) {
-		res->a0 = GUNYAH_ERROR_UNIMPLEMENTED;
-		gunyah_sim_object_put(obj);
-	}
-}
 
 static const struct {
 	u32 fn;

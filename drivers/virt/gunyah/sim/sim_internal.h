@@ -181,6 +181,17 @@ int gunyah_sim_intc_add_hypervisor(struct gunyah_sim_intc *intc, u64 tx_cap,
 				   u64 rx_cap, u32 tx_intid, u32 rx_intid);
 void gunyah_sim_intc_remove_hypervisor(struct gunyah_sim_intc *intc);
 
+/* Demand-paging hypercalls (sim_rm_dp.c) */
+void gunyah_sim_memextent_donate(struct gunyah_sim *sim,
+				 const struct arm_smccc_1_2_regs *args,
+				 struct arm_smccc_1_2_regs *res);
+void gunyah_sim_addrspace_map(struct gunyah_sim *sim,
+			      const struct arm_smccc_1_2_regs *args,
+			      struct arm_smccc_1_2_regs *res);
+void gunyah_sim_addrspace_unmap(struct gunyah_sim *sim,
+				const struct arm_smccc_1_2_regs *args,
+				struct arm_smccc_1_2_regs *res);
+
 /* Resource Manager (sim_rm.c) */
 int gunyah_sim_rm_init(struct gunyah_sim *sim);
 void gunyah_sim_rm_exit(struct gunyah_sim *sim);

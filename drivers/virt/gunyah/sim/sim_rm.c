@@ -506,6 +506,7 @@ static void gunyah_sim_rm_forget(struct gunyah_sim_rm *rm, bool warn)
 	rm->trace_n = 0;
 	gunyah_sim_rm_mem_forget_all(rm, warn);
 	gunyah_sim_rm_vm_forget_all(rm, warn);
+	gunyah_sim_rm_dp_forget_all(rm, warn);
 }
 
 static void gunyah_sim_rm_kick_all(struct gunyah_sim_rm *rm)
@@ -533,9 +534,10 @@ static int gunyah_sim_rm_state_show(struct seq_file *s, void *unused)
 	}
 	gunyah_sim_rm_mem_show(rm, s);
 	gunyah_sim_rm_mem_usage(rm, &usage);
-	seq_printf(s, "vms %u parcels %u lent_pages %llu shared_pages %llu\n",
+	seq_printf(s,
+		   "vms %u parcels %u lent_pages %llu shared_pages %llu donated_pages %llu\n",
 		   usage.vms, usage.parcels, usage.lent_pages,
-		   usage.shared_pages);
+		   usage.shared_pages, usage.donated_pages);
 	mutex_unlock(&rm->lock);
 	return 0;
 }
@@ -696,7 +698,8 @@ int gunyah_sim_rm_primary_caps(struct gunyah_sim *sim, u64 *tx_cap,
  * gunyah_sim_rm_exit() - Stop the RM
  * @sim: the simulated hypervisor
  *
- * VMs and memory parcels still alive are reported, then forgotten.
+ * VMs, memory parcels and pages donated to memory extents still there are
+ * reported, then forgotten.
  */
 void gunyah_sim_rm_exit(struct gunyah_sim *sim)
 {
@@ -761,8 +764,8 @@ EXPORT_SYMBOL_GPL(gunyah_sim_rm_get_profile);
  * gunyah_sim_rm_reset() - Put the RM back in its initial state
  *
  * Forgets faults, scripts, held output, paused input, the request trace,
- * VMs and memory parcels (reporting those still there with pr_err, as at
- * unload), zeroes the statistics and restarts the notification sequence
+ * VMs, memory parcels and pages donated to memory extents (reporting those
+ * still there with pr_err, as at unload), zeroes the statistics and restarts the notification sequence
  * numbers at 0. The profile and the clients stay.
  *
  * Context: process context.
@@ -1124,6 +1127,30 @@ void gunyah_sim_rm_get_usage(struct gunyah_sim_rm_usage *usage)
 EXPORT_SYMBOL_GPL(gunyah_sim_rm_get_usage);
 
 /**
+ * gunyah_sim_rm_ipa_lookup() - What a guest address of a VM maps
+ * @vmid: the VM
+ * @ipa: the guest IPA
+ * @pa: set to the host physical address that addrspace_map put there
+ *
+ * Return: 0, or -ENOENT if the VM is not allocated or nothing is mapped at
+ * @ipa.
+ */
+int gunyah_sim_rm_ipa_lookup(u16 vmid, u64 ipa, u64 *pa)
+{
+	struct gunyah_sim_rm *rm = gunyah_sim_rm_instance;
+	struct gunyah_sim_rm_vm *vm;
+	int ret = -ENOENT;
+
+	mutex_lock(&rm->lock);
+	vm = xa_load(&rm->vms, vmid);
+	if (vm)
+		ret = gunyah_sim_rm_dp_lookup(rm, vm, ipa, pa);
+	mutex_unlock(&rm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_rm_ipa_lookup);
+
+/**
  * gunyah_sim_rm_vm_state() - The state of a VM
  * @vmid: the VM
  *
@@ -1166,7 +1193,8 @@ int gunyah_sim_rm_get_vm_info(u16 vmid, struct gunyah_sim_rm_vm_info *info)
 			.mem_base = vm->mem_base,
 			.vcpus = vm->nvcpus,
 			.proxy = vm->proxy,
-			.resources = vm->nres,
+			.resources = vm->nres +
+				     (vm->dp ? 1 + GUNYAH_SIM_EXT_COUNT : 0),
 		};
 		ret = 0;
 	}

@@ -53,6 +53,18 @@ struct seq_file;
 #define GUNYAH_SIM_RES_MSGQ_TX		2
 #define GUNYAH_SIM_RES_MSGQ_RX		3
 #define GUNYAH_SIM_RES_VCPU		4
+#define GUNYAH_SIM_RES_MEM_EXTENT	9
+#define GUNYAH_SIM_RES_ADDR_SPACE	10
+
+/* Labels of the demand-paging memory extents (§1.11). */
+#define GUNYAH_SIM_EXT_GUEST_PRIVATE	0
+#define GUNYAH_SIM_EXT_HOST_SHARED	1
+#define GUNYAH_SIM_EXT_HOST_PRIVATE	2
+#define GUNYAH_SIM_EXT_GUEST_SHARED	3
+#define GUNYAH_SIM_EXT_COUNT		4
+
+/* Most ranges VM_SET_DEMAND_PAGING takes. */
+#define GUNYAH_SIM_DP_MAX_RANGES	32
 
 /* Doorbell capability rights. */
 #define GUNYAH_SIM_BELL_SEND		BIT(0)
@@ -62,6 +74,9 @@ struct seq_file;
 #define GUNYAH_SIM_BOOT_REG_PC		32
 #define GUNYAH_SIM_BOOT_REG_SP		33
 #define GUNYAH_SIM_BOOT_REGS		36
+
+/* Mark of &gunyah_sim_rm.pages: a donated page is mapped in a guest. */
+#define GUNYAH_SIM_PAGE_MAPPED		XA_MARK_1
 
 /* Transaction types of memory parcels. */
 #define GUNYAH_SIM_TRANS_DONATE		0
@@ -171,6 +186,75 @@ struct gunyah_sim_rm_res {
 };
 
 /**
+ * struct gunyah_sim_memextent - A demand-paging memory extent of a VM
+ * @obj: the cspace object
+ * @vmid: the VM it was created for
+ * @label: GUNYAH_SIM_EXT_*, the label of its resource
+ * @key: what &gunyah_sim_rm.pages holds (as a value entry) for each page
+ *       donated to it: a serial number, @vmid and @label
+ * @pages: 4 KiB pages donated to it
+ * @dead: its VM is gone; calls naming it fail as on a revoked capability
+ *
+ * @pages and @dead are protected by &gunyah_sim_rm.lock.
+ */
+struct gunyah_sim_memextent {
+	struct gunyah_sim_object obj;
+	u16 vmid;
+	u32 label;
+	unsigned long key;
+	u64 pages;
+	bool dead;
+};
+
+/**
+ * struct gunyah_sim_addrspace - The guest address space of a VM
+ * @obj: the cspace object
+ * @vmid: the VM it was created for
+ * @map: guest page frame number (IPA >> 12) to the host page frame number
+ *       mapped there, as a value entry
+ * @guest_gone: the VM was reset since it last started: its mappings were
+ *              removed, so unmapping what is not mapped succeeds
+ * @dead: its VM is gone; calls naming it fail as on a revoked capability
+ *
+ * All but @obj are protected by &gunyah_sim_rm.lock.
+ */
+struct gunyah_sim_addrspace {
+	struct gunyah_sim_object obj;
+	u16 vmid;
+	struct xarray map;
+	bool guest_gone;
+	bool dead;
+};
+
+/**
+ * struct gunyah_sim_rm_dp_range - A demand-paged range of guest IPAs
+ * @base: first IPA
+ * @size: length
+ */
+struct gunyah_sim_rm_dp_range {
+	u64 base;
+	u64 size;
+};
+
+/**
+ * struct gunyah_sim_rm_dp - The demand-paging objects of a VM
+ * @as: its address space
+ * @as_cap: the owner's capability to @as
+ * @ext: its memory extents, by label
+ * @ext_cap: the owner's capabilities to @ext
+ *
+ * Created at the first VM_INIT that has demand-paged ranges; they stay
+ * across VM_RESET, so that the owner can take its pages back, and go with
+ * VM_DEALLOCATE.
+ */
+struct gunyah_sim_rm_dp {
+	struct gunyah_sim_addrspace *as;
+	u64 as_cap;
+	struct gunyah_sim_memextent *ext[GUNYAH_SIM_EXT_COUNT];
+	u64 ext_cap[GUNYAH_SIM_EXT_COUNT];
+};
+
+/**
  * struct gunyah_sim_rm_vm - A VM the RM manages
  * @vmid: its VMID
  * @owner: the owner's VMID
@@ -190,6 +274,10 @@ struct gunyah_sim_rm_res {
  * @res: the hypervisor resources created at VM_INIT, vCPUs first
  * @boot_set: bit n set: @boot_regs[n] was given by VM_SET_BOOT_CONTEXT
  * @boot_regs: boot context (full profile): X0..X31, PC, SP_EL0..SP_EL2
+ * @ndp_ranges: entries in @dp_ranges
+ * @dp_ranges: demand-paged IPA ranges from VM_SET_DEMAND_PAGING (full
+ *             profile); forgotten at VM_RESET
+ * @dp: its demand-paging objects, or NULL
  */
 struct gunyah_sim_rm_vm {
 	u16 vmid;
@@ -209,6 +297,9 @@ struct gunyah_sim_rm_vm {
 	struct gunyah_sim_rm_res *res;
 	u64 boot_set;
 	u64 boot_regs[GUNYAH_SIM_BOOT_REGS];
+	unsigned int ndp_ranges;
+	struct gunyah_sim_rm_dp_range dp_ranges[GUNYAH_SIM_DP_MAX_RANGES];
+	struct gunyah_sim_rm_dp *dp;
 };
 
 /**
@@ -284,9 +375,13 @@ struct gunyah_sim_rm_script {
  * @vms: VMID to &struct gunyah_sim_rm_vm
  * @parcels: handle to &struct gunyah_sim_rm_parcel
  * @pages: page frame number (HLOS IPA >> 12) to the &struct
- *         gunyah_sim_rm_parcel the page is in: finding whether a range is
- *         free costs one lookup per page, whatever the number of parcels
- *         and ranges
+ *         gunyah_sim_rm_parcel the page is in, or for a page donated to a
+ *         memory extent the value entry of its &gunyah_sim_memextent.key
+ *         (marked %GUNYAH_SIM_PAGE_MAPPED while a guest maps it): finding
+ *         whether a range is free costs one lookup per page, whatever the
+ *         number of parcels and ranges
+ * @donated_pages: pages donated to memory extents
+ * @next_extent: serial number of the next memory extent
  * @reset_work: finishes the VM resets in progress (RESETTING to RESET)
  * @debugfs: the simulator's debugfs directory
  * @trace_on: record the message ID of every request in @trace
@@ -332,6 +427,8 @@ struct gunyah_sim_rm {
 	struct xarray vms;
 	struct xarray parcels;
 	struct xarray pages;
+	u64 donated_pages;
+	unsigned long next_extent;
 	struct work_struct reset_work;
 	struct dentry *debugfs;
 	bool trace_on;
@@ -443,6 +540,17 @@ void gunyah_sim_rm_vm_reset_work(struct work_struct *work);
 void gunyah_sim_rm_vm_client_gone(struct gunyah_sim_rm *rm,
 				  struct gunyah_sim_rm_client *client);
 void gunyah_sim_rm_vm_forget_all(struct gunyah_sim_rm *rm, bool warn);
+
+/* Demand paging (sim_rm_dp.c) */
+int gunyah_sim_rm_dp_create(struct gunyah_sim_rm *rm,
+			    struct gunyah_sim_rm_vm *vm);
+void gunyah_sim_rm_dp_reset(struct gunyah_sim_rm *rm,
+			    struct gunyah_sim_rm_vm *vm);
+void gunyah_sim_rm_dp_destroy(struct gunyah_sim_rm *rm,
+			      struct gunyah_sim_rm_vm *vm);
+void gunyah_sim_rm_dp_forget_all(struct gunyah_sim_rm *rm, bool warn);
+int gunyah_sim_rm_dp_lookup(struct gunyah_sim_rm *rm,
+			    struct gunyah_sim_rm_vm *vm, u64 ipa, u64 *pa);
 
 /* Memory parcels (sim_rm_mem.c) */
 const struct gunyah_sim_rm_msg_desc *gunyah_sim_rm_mem_desc(u32 msg_id);

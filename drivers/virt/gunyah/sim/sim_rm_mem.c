@@ -895,6 +895,7 @@ u32 gunyah_sim_rm_mem_read(struct gunyah_sim_rm *rm, u32 handle, u64 offset,
  * gunyah_sim_rm_mem_usage() - Count the live parcels and their pages
  * @rm: the RM
  * @usage: its parcel and page counts are set; lent pages include donated
+ *         parcels; donated pages are those donated to memory extents
  */
 void gunyah_sim_rm_mem_usage(struct gunyah_sim_rm *rm,
 			     struct gunyah_sim_rm_usage *usage)
@@ -905,6 +906,7 @@ void gunyah_sim_rm_mem_usage(struct gunyah_sim_rm *rm,
 	usage->parcels = 0;
 	usage->lent_pages = 0;
 	usage->shared_pages = 0;
+	usage->donated_pages = rm->donated_pages;
 	xa_for_each(&rm->parcels, handle, p) {
 		usage->parcels++;
 		if (p->trans_type == GUNYAH_SIM_TRANS_SHARE)

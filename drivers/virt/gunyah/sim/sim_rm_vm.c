@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 #include <linux/of.h>
 #include <linux/of_fdt.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -418,6 +419,7 @@ static u32 gunyah_sim_vm_configure(struct gunyah_sim_rm *rm,
 	gunyah_sim_vm_read_config(vm, root);
 	ret = gunyah_sim_vm_add_vcpus(rm, vm, root);
 	ret = ret ?: gunyah_sim_vm_walk_vdevs(rm, vm, root, 0);
+	ret = ret ?: gunyah_sim_rm_dp_create(rm, vm);
 	if (ret) {
 		gunyah_sim_vm_destroy_res(rm, vm);
 		err = ret == -ENOMEM ? GUNYAH_SIM_RM_NOMEM :
@@ -435,6 +437,7 @@ static void gunyah_sim_vm_free(struct gunyah_sim_rm *rm,
 			       struct gunyah_sim_rm_vm *vm)
 {
 	gunyah_sim_vm_destroy_res(rm, vm);
+	gunyah_sim_rm_dp_destroy(rm, vm);
 	xa_erase(&rm->vms, vm->vmid);
 	kfree(vm);
 }
@@ -596,7 +599,10 @@ static u32 gunyah_sim_vm_reset(struct gunyah_sim_rm *rm,
  * @work: &gunyah_sim_rm.reset_work
  *
  * Each VM in RESETTING gives its parcels back and loses its hypervisor
- * objects and boot context, then enters RESET with a VM_STATUS.
+ * objects, boot context, demand-paged ranges and the mappings of its
+ * address space, then enters RESET with a VM_STATUS. Its address space
+ * and memory extents stay, with the pages donated to them, until the VM
+ * is deallocated: the owner takes its pages back after the reset.
  */
 void gunyah_sim_rm_vm_reset_work(struct work_struct *work)
 {
@@ -611,6 +617,7 @@ void gunyah_sim_rm_vm_reset_work(struct work_struct *work)
 			continue;
 		gunyah_sim_rm_mem_vm_accept(rm, vm->vmid, false);
 		gunyah_sim_vm_destroy_res(rm, vm);
+		gunyah_sim_rm_dp_reset(rm, vm);
 		vm->boot_set = 0;
 		memset(vm->boot_regs, 0, sizeof(vm->boot_regs));
 		gunyah_sim_vm_set_state(rm, vm, GUNYAH_SIM_VM_RESET);
@@ -653,7 +660,24 @@ static u32 gunyah_sim_vm_host_get_type(struct gunyah_sim_rm *rm,
 	return GUNYAH_SIM_RM_OK;
 }
 
-/* vCPU entries go to the owner only (§3.8.4). */
+static void gunyah_sim_vm_put_res(struct gunyah_sim_rm_call *c,
+				  unsigned int n, u16 vmid, u8 type, u32 label,
+				  u64 capid, u32 intid)
+{
+	u8 *e = c->reply + 4 + n * GUNYAH_SIM_RM_RES_ENTRY_SIZE;
+
+	memset(e, 0, GUNYAH_SIM_RM_RES_ENTRY_SIZE);
+	e[0] = type;
+	put_unaligned_le16(vmid, e + 2);
+	put_unaligned_le32(label, e + 8);
+	put_unaligned_le64(capid, e + 12);
+	put_unaligned_le32(intid, e + 24);
+}
+
+/*
+ * vCPU entries go to the owner only (§3.8.4), and so do the address space
+ * and memory extents of demand paging, after the other resources.
+ */
 static u32 gunyah_sim_vm_get_hyp_resources(struct gunyah_sim_rm *rm,
 					   struct gunyah_sim_rm_call *c)
 {
@@ -661,7 +685,6 @@ static u32 gunyah_sim_vm_get_hyp_resources(struct gunyah_sim_rm *rm,
 	struct gunyah_sim_rm_vm *vm;
 	unsigned int i, n = 0;
 	bool owner;
-	u8 *e;
 
 	vm = xa_load(&rm->vms, get_unaligned_le16(c->req));
 	if (!vm)
@@ -675,13 +698,17 @@ static u32 gunyah_sim_vm_get_hyp_resources(struct gunyah_sim_rm *rm,
 		res = &vm->res[i];
 		if (res->type == GUNYAH_SIM_RES_VCPU && !owner)
 			continue;
-		e = c->reply + 4 + n++ * GUNYAH_SIM_RM_RES_ENTRY_SIZE;
-		memset(e, 0, GUNYAH_SIM_RM_RES_ENTRY_SIZE);
-		e[0] = res->type;
-		put_unaligned_le16(vm->vmid, e + 2);
-		put_unaligned_le32(res->label, e + 8);
-		put_unaligned_le64(res->capid, e + 12);
-		put_unaligned_le32(res->intid, e + 24);
+		gunyah_sim_vm_put_res(c, n++, vm->vmid, res->type, res->label,
+				      res->capid, res->intid);
+	}
+	if (owner && vm->dp) {
+		gunyah_sim_vm_put_res(c, n++, vm->vmid,
+				      GUNYAH_SIM_RES_ADDR_SPACE, 0,
+				      vm->dp->as_cap, 0);
+		for (i = 0; i < GUNYAH_SIM_EXT_COUNT; i++)
+			gunyah_sim_vm_put_res(c, n++, vm->vmid,
+					      GUNYAH_SIM_RES_MEM_EXTENT, i,
+					      vm->dp->ext_cap[i], 0);
 	}
 	put_unaligned_le32(n, c->reply);
 	c->reply_len = 4 + n * GUNYAH_SIM_RM_RES_ENTRY_SIZE;
@@ -732,11 +759,47 @@ static u32 gunyah_sim_vm_set_boot_context(struct gunyah_sim_rm *rm,
 	return GUNYAH_SIM_RM_OK;
 }
 
+static void gunyah_sim_dp_range_at(const struct gunyah_sim_rm_call *c,
+				   unsigned int i,
+				   struct gunyah_sim_rm_dp_range *r)
+{
+	r->base = get_unaligned_le64(c->req + 8 + 16 * i);
+	r->size = get_unaligned_le64(c->req + 16 + 16 * i);
+}
+
+/*
+ * The guest IPA ranges the owner will give memory to on demand: page
+ * aligned, not empty, not wrapping, not overlapping; they replace those
+ * given before. The address space and memory extents are created at
+ * VM_INIT.
+ */
 static u32 gunyah_sim_vm_set_demand_paging(struct gunyah_sim_rm *rm,
 					   struct gunyah_sim_rm_call *c)
 {
-	if (c->len != 8 + 16 * (size_t)get_unaligned_le32(c->req + 4))
+	struct gunyah_sim_rm_dp_range r, o;
+	struct gunyah_sim_rm_vm *vm = c->vm;
+	u32 count = get_unaligned_le32(c->req + 4);
+	unsigned int i, j;
+
+	if (c->len != 8 + 16 * (size_t)count)
 		return GUNYAH_SIM_RM_MSG_INVALID;
+	if (count > GUNYAH_SIM_DP_MAX_RANGES)
+		return GUNYAH_SIM_RM_ARG_INVALID;
+	for (i = 0; i < count; i++) {
+		gunyah_sim_dp_range_at(c, i, &r);
+		if (!r.size || !IS_ALIGNED(r.base, SZ_4K) ||
+		    !IS_ALIGNED(r.size, SZ_4K) || r.size - 1 > U64_MAX - r.base)
+			return GUNYAH_SIM_RM_ARG_INVALID;
+		for (j = 0; j < i; j++) {
+			gunyah_sim_dp_range_at(c, j, &o);
+			if (r.base <= o.base + (o.size - 1) &&
+			    o.base <= r.base + (r.size - 1))
+				return GUNYAH_SIM_RM_ARG_INVALID;
+		}
+	}
+	for (i = 0; i < count; i++)
+		gunyah_sim_dp_range_at(c, i, &vm->dp_ranges[i]);
+	vm->ndp_ranges = count;
 	return GUNYAH_SIM_RM_OK;
 }
 
