@@ -22,7 +22,7 @@ rm_idle() {
 	[ -r $sim/rm_state ] || return 0
 	i=0
 	while ! tail -n 1 $sim/rm_state |
-		grep -q '^vms 0 parcels 0 lent_pages 0 shared_pages 0$'; do
+		grep -q '^vms 0 parcels 0 lent_pages 0 shared_pages 0\( [a-z_]* 0\)*$'; do
 		[ $i -ge 50 ] && return 1
 		sleep 0.1
 		i=$((i + 1))

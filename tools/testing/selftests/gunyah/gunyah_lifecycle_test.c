@@ -30,9 +30,9 @@ static const char *const step_names[] = {
 									\
 	ASSERT_EQ(0, __ret)						\
 		TH_LOG("RM not idle (%s): vms %lu parcels %lu "		\
-		       "lent_pages %lu shared_pages %lu",		\
+		       "lent_pages %lu shared_pages %lu others %lu",	\
 		       strerror(-__ret), __st.vms, __st.parcels,	\
-		       __st.lent_pages, __st.shared_pages);		\
+		       __st.lent_pages, __st.shared_pages, __st.other);	\
 } while (0)
 
 FIXTURE(life) {

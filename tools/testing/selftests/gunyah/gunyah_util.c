@@ -266,10 +266,16 @@ void gh_vm_close(struct gh_vm *v)
 	v->dev = -1;
 }
 
-/* Parse the last line of rm_state: "vms N parcels N lent_pages N shared_pages N" */
+/*
+ * Parse the last line of rm_state:
+ * "vms N parcels N lent_pages N shared_pages N [other_counter N]..."
+ */
 int rm_state_read(struct rm_state *st)
 {
-	char line[256], last[256] = "";
+	char line[256], last[256] = "", name[64];
+	unsigned long val;
+	int pos = 0;
+	char *p;
 	FILE *f;
 
 	f = fopen(GUNYAH_SIM_RM_STATE, "r");
@@ -280,10 +286,17 @@ int rm_state_read(struct rm_state *st)
 			memcpy(last, line, sizeof(last));
 	fclose(f);
 
-	if (sscanf(last, "vms %lu parcels %lu lent_pages %lu shared_pages %lu",
+	if (sscanf(last, "vms %lu parcels %lu lent_pages %lu shared_pages %lu%n",
 		   &st->vms, &st->parcels, &st->lent_pages,
-		   &st->shared_pages) != 4)
+		   &st->shared_pages, &pos) != 4)
 		return -EIO;
+	/* Counters the simulator added later, such as donated_pages */
+	st->other = 0;
+	p = last + pos;
+	while (sscanf(p, " %63s %lu%n", name, &val, &pos) == 2) {
+		st->other += val;
+		p += pos;
+	}
 	return 0;
 }
 
@@ -298,7 +311,7 @@ bool rm_state_equal(const struct rm_state *a, const struct rm_state *b)
 {
 	return a->vms == b->vms && a->parcels == b->parcels &&
 	       a->lent_pages == b->lent_pages &&
-	       a->shared_pages == b->shared_pages;
+	       a->shared_pages == b->shared_pages && a->other == b->other;
 }
 
 /* Poll rm_state until it equals @want or TEARDOWN_TIMEOUT_MS pass */

@@ -42,6 +42,7 @@ struct rm_state {
 	unsigned long parcels;
 	unsigned long lent_pages;
 	unsigned long shared_pages;
+	unsigned long other;	/* sum of the counters that follow */
 };
 
 /* The steps of a VM's life, in the order a VMM takes them */
