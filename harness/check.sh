@@ -20,6 +20,14 @@ fi
 if bash "$H/build.sh" test; then
 	result build-test-kernel pass "modules, KASAN, lockdep, kmemleak, UBSAN, KUnit"
 	bash "$H/static.sh" test "$B/src" "$B/obj/test"
+	# The selftests' suites are expected below: if they cannot be built,
+	# the boot runs without them and each counts as missing.
+	rm -rf "$B/out/test/selftests"
+	if bash "$H/selftests.sh" test; then
+		result build-selftests pass "tools/testing/selftests/gunyah"
+	else
+		result build-selftests fail
+	fi
 	bash "$H/initramfs.sh" test
 	logf=$B/out/test/check.log
 	log "booting the test kernel (console log: $logf)"
@@ -31,6 +39,11 @@ if bash "$H/build.sh" test; then
 		--expect-suite gunyah_rsc_mgr --expect-suite gunyah_sim_rm \
 		--expect-suite gunyah_vm_mgr --expect-suite gunyah_vm_mgr_sim \
 		--expect-suite harness_boot \
+		$(for p in public full; do
+			for t in dev vm mem guest_mem lifecycle; do
+				echo --expect-suite "gunyah_${t}_$p"
+			done
+		  done) \
 		> "$B/out/test/results.txt"
 	rc=$?
 	set -e

@@ -26,6 +26,7 @@ STEPS = [
     ["drivers/virt/gunyah/vm_mgr_sim_test.c",
      "drivers/virt/gunyah/vm_mgr_test.c",
      "drivers/virt/gunyah/vm_mgr_test_fn.c"],
+    ["tools/testing/selftests/gunyah/"],
 ]
 ANCHOR = ("GUID PARTITION TABLE (GPT)\nM:\tDavidlohr Bueso <dave@stgolabs.net>\n"
           "L:\tlinux-efi@vger.kernel.org\nS:\tMaintained\n"

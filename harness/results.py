@@ -45,13 +45,22 @@ def strip(line):
 
 
 def parse_tap(lines):
-    """Return the flat list of results with their depth, and plan errors."""
+    """Return the flat list of results with their depth, and plan errors.
+
+    Each result is (depth, ok, name, directive, suite): suite is the name
+    of the enclosing "# Subtest:", so that a failed case of a selftest
+    program run on several profiles says which run it belongs to.
+    """
     results = []
     errors = []
     plans = {}
+    subtest = {}
     for line in lines:
         body = line.lstrip(" ")
         depth = (len(line) - len(body)) // 4
+        if body.startswith("# Subtest:"):
+            subtest[depth] = body[len("# Subtest:"):].strip()
+            continue
         m = PLAN.match(body)
         if m:
             if depth in plans and plans[depth][1] != plans[depth][0]:
@@ -66,7 +75,8 @@ def parse_tap(lines):
         m = RESULT.match(body)
         if m:
             ok = m.group(1) == "ok"
-            results.append((depth, ok, m.group(3) or "", m.group(4)))
+            results.append((depth, ok, m.group(3) or "", m.group(4),
+                            subtest.get(depth, "")))
             if depth in plans:
                 plans[depth][1] += 1
     for d, (want, got) in plans.items():
@@ -137,7 +147,19 @@ def main():
     failed = sum(1 for r in leaves if not r[1])
     for r in results:
         if not r[1]:
-            problems.append("test failed: %s" % r[2])
+            problems.append("test failed: %s%s"
+                            % (r[4] + ": " if r[4] else "", r[2]))
+
+    # Leaf counts of each suite (the top-level result that follows them).
+    counts = {}
+    pending = [0, 0, 0]
+    for r in results:
+        if r[0] == 0:
+            counts[r[2]] = pending
+            pending = [0, 0, 0]
+        elif r in leaves:
+            pending[0 if r[1] and r[3] != "SKIP" else
+                    2 if r[3] == "SKIP" else 1] += 1
 
     names = {r[2] for r in suites}
     for s in expect:
@@ -149,7 +171,9 @@ def main():
           % (len(suites), len(cases), len(params), len(leaves), passed,
              failed, skipped))
     for r in suites:
-        print("  %-6s %s" % ("ok" if r[1] else "FAIL", r[2]))
+        c = counts.get(r[2], [0, 0, 0])
+        print("  %-6s %s (%d passed, %d failed, %d skipped)"
+              % ("ok" if r[1] else "FAIL", r[2], c[0], c[1], c[2]))
     for p in problems:
         print("PROBLEM: %s" % p)
     if not leaves:

@@ -23,6 +23,21 @@ harness: mode=check kernel=6.12
 [    3.9]     ok 1 remap
 [    3.9]     ok 2 table
 [    3.9] ok 1 gunyah_error
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: gunyah_dev_public
+    TAP version 13
+    1..2
+    # Starting 2 tests from 1 test cases.
+    #  RUN           dev.create_vm ...
+    #            OK  dev.create_vm
+    ok 1 dev.create_vm
+    #  RUN           dev.node ...
+    #      SKIP      no node
+    ok 2 dev.node # SKIP no node
+    # Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0
+ok 1 gunyah_dev_public
 harness: kmemleak report begins
 harness: kmemleak report ends
 harness: done
@@ -36,6 +51,9 @@ BAD = {
     "warn": ("harness: done", "[ 4.0] ------------[ cut here ]------------\nharness: done"),
     "kmemleak": ("harness: kmemleak report ends", "unreferenced object 0xffff0000 (size 64):\nharness: kmemleak report ends"),
     "failed-test": ("ok 2 error 1", "not ok 2 error 1"),
+    "failed-selftest": ("    ok 1 dev.create_vm", "    not ok 1 dev.create_vm"),
+    "selftest-crashed": ("    ok 2 dev.node # SKIP no node\n", ""),
+    "selftest-suite-failed": ("ok 1 gunyah_dev_public", "not ok 1 gunyah_dev_public"),
     "short-plan": ("    ok 2 table\n", ""),
     "no-end": ("harness: done\n", ""),
     "modprobe": ("harness: done", "harness: FAIL modprobe gunyah_test\nharness: done"),
@@ -56,9 +74,19 @@ def run(text, *extra):
 
 def main():
     failures = 0
-    r = run(GOOD, "--expect-suite", "gunyah_error")
-    ok = r.returncode == 0 and "RESULT: 3 passed, 0 failed" in r.stdout
+    r = run(GOOD, "--expect-suite", "gunyah_error",
+            "--expect-suite", "gunyah_dev_public")
+    ok = (r.returncode == 0 and "RESULT: 4 passed, 0 failed" in r.stdout and
+          "1 skipped" in r.stdout)
     print("%s good log passes" % ("ok" if ok else "FAIL"))
+    failures += not ok
+    r = run(GOOD.replace("    ok 1 dev.create_vm", "    not ok 1 dev.create_vm"))
+    ok = "test failed: gunyah_dev_public: dev.create_vm" in r.stdout
+    print("%s a failed selftest is named with its suite" % ("ok" if ok else "FAIL"))
+    failures += not ok
+    r = run(GOOD, "--expect-suite", "gunyah_error")
+    ok = r.returncode == 0 and "RESULT: 4 passed, 0 failed" in r.stdout
+    print("%s good log passes, one suite expected" % ("ok" if ok else "FAIL"))
     failures += not ok
     r = run(GOOD, "--expect-suite", "gunyah_missing")
     ok = r.returncode != 0
