@@ -818,6 +818,7 @@ static void gunyah_rm_remove(struct platform_device *pdev)
 	struct gunyah_rm_device *rmdev = platform_get_drvdata(pdev);
 
 	gunyah_vm_manager_unregister(&rmdev->vm_mgr);
+
 	gunyah_rm_teardown(&rmdev->rm);
 }
 

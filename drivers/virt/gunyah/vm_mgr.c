@@ -667,7 +667,10 @@ static int gunyah_vm_check_boot_reg(struct gunyah_vm *ghvm, unsigned int idx,
 	 * VM_CONFIG_IMAGE with X0 = the devicetree and every other register
 	 * at its reset value, 0.
 	 */
-	if (idx == GUNYAH_VM_BOOT_PC || idx == 0 || !value)
+	if (idx == GUNYAH_VM_BOOT_PC || !value)
+		return 0;
+	/* X0: checked again at start if the devicetree is not known yet. */
+	if (!idx && (!ghvm->dtb.size || value == ghvm->dtb.guest_phys_addr))
 		return 0;
 	dev_dbg(ghvm->parent,
 		"boot register %u = %#llx: this RM sets only PC and X0\n",
