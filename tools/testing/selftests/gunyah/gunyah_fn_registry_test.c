@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -75,16 +76,24 @@ TEST_F(registry, add_remove)
 TEST_F(registry, unload_race)
 {
 	int i, ret, added = 0, absent = 0, status;
+	volatile int *unloads;
 	pid_t child;
+
+	unloads = mmap(NULL, sizeof(*unloads), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, (void *)unloads);
+	*unloads = 0;
 
 	child = fork();
 	ASSERT_LE(0, child);
 	if (!child) {
 		for (;;)
-			syscall(SYS_delete_module, TEST_FN_MODULE, O_NONBLOCK);
+			if (!syscall(SYS_delete_module, TEST_FN_MODULE, O_NONBLOCK))
+				__atomic_add_fetch(unloads, 1, __ATOMIC_RELAXED);
 	}
 
-	for (i = 0; i < 300; i++) {
+	/* Until the module went away under us a few times. */
+	for (i = 0; i < 5000 && *unloads < 5; i++) {
 		ret = add_fn(self->v.vm, GUNYAH_VM_ADD_FUNCTION, 7);
 		if (ret == -ENODEV) {
 			absent++;
@@ -97,8 +106,11 @@ TEST_F(registry, unload_race)
 	}
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);
-	TH_LOG("%d adds found the type, %d did not", added, absent);
+	TH_LOG("%d adds found the type, %d did not; the module went %d times",
+	       added, absent, *unloads);
 	EXPECT_LT(0, added);
+	EXPECT_LT(0, *unloads);
+	munmap((void *)unloads, sizeof(*unloads));
 }
 
 TEST_HARNESS_MAIN
