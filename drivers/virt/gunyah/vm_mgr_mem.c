@@ -449,7 +449,6 @@ static int gunyah_vm_reclaim_demand(struct gunyah_vm *ghvm,
 	return ret;
 }
 
-
 /**
  * gunyah_vm_reclaim_all_memory() - Take every parcel back from the VM
  * @ghvm: the VM, stopped and reset (or never started)

@@ -76,7 +76,7 @@ TEST_F(registry, add_remove)
 TEST_F(registry, unload_race)
 {
 	int i, ret, added = 0, absent = 0, status;
-	volatile int *unloads;
+	int *unloads;
 	pid_t child;
 
 	unloads = mmap(NULL, sizeof(*unloads), PROT_READ | PROT_WRITE,
@@ -93,7 +93,8 @@ TEST_F(registry, unload_race)
 	}
 
 	/* Until the module went away under us a few times. */
-	for (i = 0; i < 5000 && *unloads < 5; i++) {
+	for (i = 0; i < 5000 &&
+	     __atomic_load_n(unloads, __ATOMIC_RELAXED) < 5; i++) {
 		ret = add_fn(self->v.vm, GUNYAH_VM_ADD_FUNCTION, 7);
 		if (ret == -ENODEV) {
 			absent++;
@@ -110,7 +111,7 @@ TEST_F(registry, unload_race)
 	       added, absent, *unloads);
 	EXPECT_LT(0, added);
 	EXPECT_LT(0, *unloads);
-	munmap((void *)unloads, sizeof(*unloads));
+	munmap(unloads, sizeof(*unloads));
 }
 
 TEST_HARNESS_MAIN
