@@ -592,24 +592,36 @@ struct gunyah_vm *gunyah_vm_alloc(struct gunyah_vm_manager *mgr)
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_alloc);
 
-/*
- * Whether the RM takes boot-context registers. The public RM answers the
- * message with UNIMPLEMENTED; ask once, for a VMID that cannot exist, and
- * remember.
+/**
+ * gunyah_vm_mgr_has() - Whether the RM has an optional message
+ * @mgr: the VM manager
+ * @option: the message
+ *
+ * The public RM answers these messages with UNIMPLEMENTED. Each is asked
+ * once, for a VMID that cannot exist, and the answer remembered.
+ *
+ * Context: Process context; takes the manager's probe lock.
+ * Return: true if the RM has it.
  */
-static bool gunyah_vm_mgr_has_boot_context(struct gunyah_vm_manager *mgr)
+bool gunyah_vm_mgr_has(struct gunyah_vm_manager *mgr,
+		       enum gunyah_rm_option option)
 {
 	int ret;
 
 	mutex_lock(&mgr->probe_lock);
-	if (!mgr->probed_boot_context) {
-		ret = gunyah_rm_vm_set_boot_context(mgr->rm, 0, REG_SET_X, 0,
-						    0);
-		mgr->has_boot_context = ret != -EOPNOTSUPP;
-		mgr->probed_boot_context = true;
+	if (!test_bit(option, mgr->probed)) {
+		if (option == GUNYAH_RM_BOOT_CONTEXT)
+			ret = gunyah_rm_vm_set_boot_context(mgr->rm, 0,
+							    REG_SET_X, 0, 0);
+		else
+			ret = gunyah_rm_vm_set_demand_paging(mgr->rm, 0, 0,
+							     NULL);
+		if (ret != -EOPNOTSUPP)
+			__set_bit(option, mgr->has);
+		__set_bit(option, mgr->probed);
 	}
 	mutex_unlock(&mgr->probe_lock);
-	return mgr->has_boot_context;
+	return test_bit(option, mgr->has);
 }
 
 /**
@@ -632,34 +644,10 @@ int gunyah_vm_mgr_host_vmid(struct gunyah_vm_manager *mgr, u16 *vmid)
 	return ret;
 }
 
-/**
- * gunyah_vm_mgr_has_demand_paging() - Whether the RM provides guest memory
- *                                     on demand
- * @mgr: the VM manager
- *
- * The public RM answers VM_SET_DEMAND_PAGING with UNIMPLEMENTED; ask once,
- * for a VMID that cannot exist, and remember.
- *
- * Return: true if it does.
- */
-bool gunyah_vm_mgr_has_demand_paging(struct gunyah_vm_manager *mgr)
-{
-	int ret;
-
-	mutex_lock(&mgr->probe_lock);
-	if (!mgr->probed_demand_paging) {
-		ret = gunyah_rm_vm_set_demand_paging(mgr->rm, 0, 0, NULL);
-		mgr->has_demand_paging = ret != -EOPNOTSUPP;
-		mgr->probed_demand_paging = true;
-	}
-	mutex_unlock(&mgr->probe_lock);
-	return mgr->has_demand_paging;
-}
-
 static int gunyah_vm_check_boot_reg(struct gunyah_vm *ghvm, unsigned int idx,
 				    u64 value)
 {
-	if (gunyah_vm_mgr_has_boot_context(ghvm->mgr))
+	if (gunyah_vm_mgr_has(ghvm->mgr, GUNYAH_RM_BOOT_CONTEXT))
 		return 0;
 
 	/*
@@ -770,7 +758,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 			      struct gunyah_vm_binding *dtb_binding,
 			      u64 image_offset, bool boot_context)
 {
-	bool demand_paging = gunyah_vm_mgr_has_demand_paging(ghvm->mgr);
+	bool demand_paging = gunyah_vm_mgr_has(ghvm->mgr, GUNYAH_RM_DEMAND_PAGING);
 	u64 base = dtb_binding->gfn << PAGE_SHIFT;
 	int ret;
 
@@ -870,7 +858,7 @@ int gunyah_vm_start(struct gunyah_vm *ghvm)
 		goto out_mem;
 	}
 
-	boot_context = gunyah_vm_mgr_has_boot_context(ghvm->mgr);
+	boot_context = gunyah_vm_mgr_has(ghvm->mgr, GUNYAH_RM_BOOT_CONTEXT);
 	if (!boot_context) {
 		base = b->gfn << PAGE_SHIFT;
 		end = base + (b->nr << PAGE_SHIFT);
@@ -1027,9 +1015,9 @@ static long gunyah_vm_check_extension(struct gunyah_vm *ghvm,
 {
 	switch (cap) {
 	case GUNYAH_CAP_BOOT_CONTEXT:
-		return gunyah_vm_mgr_has_boot_context(ghvm->mgr);
+		return gunyah_vm_mgr_has(ghvm->mgr, GUNYAH_RM_BOOT_CONTEXT);
 	case GUNYAH_CAP_DEMAND_PAGING:
-		return gunyah_vm_mgr_has_demand_paging(ghvm->mgr);
+		return gunyah_vm_mgr_has(ghvm->mgr, GUNYAH_RM_DEMAND_PAGING);
 	case GUNYAH_CAP_GUEST_MEM:
 	case GUNYAH_CAP_USER_MEM:
 		return 1;

@@ -103,6 +103,18 @@ struct gunyah_vm_binding {
 struct gunyah_vm_manager;
 
 /**
+ * enum gunyah_rm_option - Optional RM messages the VM manager uses
+ * @GUNYAH_RM_BOOT_CONTEXT: VM_SET_BOOT_CONTEXT
+ * @GUNYAH_RM_DEMAND_PAGING: VM_SET_DEMAND_PAGING
+ * @GUNYAH_RM_OPTIONS: number of options
+ */
+enum gunyah_rm_option {
+	GUNYAH_RM_BOOT_CONTEXT,
+	GUNYAH_RM_DEMAND_PAGING,
+	GUNYAH_RM_OPTIONS,
+};
+
+/**
  * struct gunyah_vm - A VM
  * @mgr: the VM manager it was created through
  * @rm: the Resource Manager that runs it
@@ -173,11 +185,9 @@ struct gunyah_vm {
  * @irq_parent: interrupt controller of the VIRQs the RM hands out (the RM
  *              node's interrupt parent); a reference is held
  * @probe_lock: protects what is learnt from the RM on first use:
- *              @probed_boot_context, @has_boot_context, @host_vmid
- * @probed_boot_context: whether @has_boot_context is known
- * @has_boot_context: the RM takes boot-context registers
- * @probed_demand_paging: whether @has_demand_paging is known
- * @has_demand_paging: the RM provides guest memory on demand
+ *              @probed, @has, @host_vmid
+ * @probed: which enum gunyah_rm_option are known
+ * @has: which enum gunyah_rm_option the RM has
  * @host_vmid: our own VMID, for the ACL of shared memory;
  *             %GUNYAH_VMID_INVAL until asked
  */
@@ -187,10 +197,8 @@ struct gunyah_vm_manager {
 	struct workqueue_struct *wq;
 	struct device_node *irq_parent;
 	struct mutex probe_lock;	/* what we learnt from the RM */
-	bool probed_boot_context;
-	bool has_boot_context;
-	bool probed_demand_paging;
-	bool has_demand_paging;
+	DECLARE_BITMAP(probed, GUNYAH_RM_OPTIONS);
+	DECLARE_BITMAP(has, GUNYAH_RM_OPTIONS);
 	u16 host_vmid;
 };
 
@@ -228,7 +236,8 @@ int gunyah_vm_give_all_memory(struct gunyah_vm *ghvm,
 			      bool demand_paging);
 int gunyah_vm_set_demand_paging(struct gunyah_vm *ghvm);
 int gunyah_vm_take_demand_resources(struct gunyah_vm *ghvm);
-bool gunyah_vm_mgr_has_demand_paging(struct gunyah_vm_manager *mgr);
+bool gunyah_vm_mgr_has(struct gunyah_vm_manager *mgr,
+		       enum gunyah_rm_option option);
 void gunyah_vm_reclaim_all_memory(struct gunyah_vm *ghvm);
 void gunyah_vm_release_bindings(struct gunyah_vm *ghvm);
 struct gunyah_vm_binding *gunyah_vm_find_binding(struct gunyah_vm *ghvm,

@@ -10,6 +10,7 @@
 #ifndef _UAPI_LINUX_GUNYAH_H
 #define _UAPI_LINUX_GUNYAH_H
 
+#include <linux/const.h>
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
@@ -83,9 +84,9 @@ struct gunyah_userspace_memory_region {
 };
 
 /* Access of a user-memory region (not the GUNYAH_MEM_ALLOW_* values) */
-#define GUNYAH_USER_MEM_READ	(1UL << 0)
-#define GUNYAH_USER_MEM_WRITE	(1UL << 1)
-#define GUNYAH_USER_MEM_EXEC	(1UL << 2)
+#define GUNYAH_USER_MEM_READ	_BITUL(0)
+#define GUNYAH_USER_MEM_WRITE	_BITUL(1)
+#define GUNYAH_USER_MEM_EXEC	_BITUL(2)
 
 /**
  * define GUNYAH_VM_SET_USER_MEM_REGION - Share user memory with the guest
