@@ -152,6 +152,25 @@ static u32 gunyah_sim_read_list(const struct gunyah_sim_rm_call *c,
 	return GUNYAH_SIM_RM_OK;
 }
 
+/*
+ * The ACL, memory and attribute lists of a parcel message, from @off to
+ * exactly the end of the request.
+ */
+static u32 gunyah_sim_read_lists(const struct gunyah_sim_rm_call *c,
+				 size_t off, struct gunyah_sim_rm_list *acl,
+				 struct gunyah_sim_rm_list *sgl,
+				 struct gunyah_sim_rm_list *attrs)
+{
+	u32 err;
+
+	err = gunyah_sim_read_list(c, &off, 4, acl);
+	err = err ?: gunyah_sim_read_list(c, &off, 16, sgl);
+	err = err ?: gunyah_sim_read_list(c, &off, 4, attrs);
+	if (err)
+		return err;
+	return off == c->len ? GUNYAH_SIM_RM_OK : GUNYAH_SIM_RM_MSG_INVALID;
+}
+
 static unsigned long gunyah_sim_pfn(u64 ipa)
 {
 	return ipa >> 12;
@@ -424,19 +443,14 @@ static u32 gunyah_sim_mem_create(struct gunyah_sim_rm *rm,
 	struct gunyah_sim_rm_list acl, sgl, attrs;
 	struct gunyah_sim_rm_parcel *p;
 	u16 owner = c->client->vmid;
-	size_t off = 8;
 	unsigned int i;
 	u8 mem_type, flags;
 	u32 err, handle;
 	bool share;
 
-	err = gunyah_sim_read_list(c, &off, 4, &acl);
-	err = err ?: gunyah_sim_read_list(c, &off, 16, &sgl);
-	err = err ?: gunyah_sim_read_list(c, &off, 4, &attrs);
+	err = gunyah_sim_read_lists(c, 8, &acl, &sgl, &attrs);
 	if (err)
 		return err;
-	if (off != c->len)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 
 	mem_type = c->req[0];
 	flags = c->req[2];
@@ -668,18 +682,13 @@ static u32 gunyah_sim_mem_accept(struct gunyah_sim_rm *rm,
 	struct gunyah_sim_rm_list acl, sgl, attrs;
 	struct gunyah_sim_rm_parcel *p;
 	struct gunyah_sim_rm_acl *mine;
-	size_t off = 12;
 	unsigned int i;
 	u32 err;
 	u8 flags;
 
-	err = gunyah_sim_read_list(c, &off, 4, &acl);
-	err = err ?: gunyah_sim_read_list(c, &off, 16, &sgl);
-	err = err ?: gunyah_sim_read_list(c, &off, 4, &attrs);
+	err = gunyah_sim_read_lists(c, 12, &acl, &sgl, &attrs);
 	if (err)
 		return err;
-	if (off != c->len)
-		return GUNYAH_SIM_RM_MSG_INVALID;
 	p = gunyah_sim_parcel_get(rm, c, false, &err);
 	if (!p)
 		return err;
