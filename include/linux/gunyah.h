@@ -315,6 +315,9 @@ struct gunyah_hypercall_vcpu_run_resp {
  * @GUNYAH_VCPU_ADDRSPACE_VMMIO_READ: the guest loaded from a VMMIO range
  * @GUNYAH_VCPU_ADDRSPACE_VMMIO_WRITE: the guest stored to a VMMIO range
  * @GUNYAH_VCPU_STATE_FAULT: the vCPU faulted and cannot continue
+ * @GUNYAH_VCPU_ADDRSPACE_PAGE_FAULT: the guest touched memory that is not
+ *                                    mapped yet (hypervisors with demand
+ *                                    paging only)
  * @GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET: the guest asked for a system reset
  */
 enum gunyah_vcpu_run_state {
@@ -325,8 +328,17 @@ enum gunyah_vcpu_run_state {
 	GUNYAH_VCPU_ADDRSPACE_VMMIO_READ	= 4,
 	GUNYAH_VCPU_ADDRSPACE_VMMIO_WRITE	= 5,
 	GUNYAH_VCPU_STATE_FAULT			= 6,
+	GUNYAH_VCPU_ADDRSPACE_PAGE_FAULT	= 7,
 	GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET	= 0x100,
 };
+
+/*
+ * Resume data 1 after a VMMIO or page-fault run state, on hypervisors with
+ * demand paging (others ignore it): how the vCPU continues.
+ */
+#define GUNYAH_ADDRSPACE_VMMIO_ACTION_EMULATE	0
+#define GUNYAH_ADDRSPACE_VMMIO_ACTION_RETRY	1
+#define GUNYAH_ADDRSPACE_VMMIO_ACTION_FAULT	2
 
 /**
  * struct gunyah_addrspace_map_args - Arguments of addrspace_map and unmap

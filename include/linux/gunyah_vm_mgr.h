@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include <linux/gunyah_rsc_mgr.h>
 
@@ -22,6 +23,43 @@ void gunyah_vm_put(struct gunyah_vm *ghvm);
 u16 gunyah_vm_vmid(struct gunyah_vm *ghvm);
 struct device *gunyah_vm_dev(struct gunyah_vm *ghvm);
 int gunyah_vm_provide_page(struct gunyah_vm *ghvm, u64 gpa);
+
+struct gunyah_vm_exit_info;
+int gunyah_vm_exit_status(struct gunyah_vm *ghvm,
+			  struct gunyah_vm_exit_info *info);
+wait_queue_head_t *gunyah_vm_status_waitqueue(struct gunyah_vm *ghvm);
+
+struct gunyah_vm_io_handler;
+
+/**
+ * struct gunyah_vm_io_handler_ops - What an in-kernel MMIO handler does
+ * @write: handle a guest write of @len bytes of @data at @addr; return 0
+ *         if it was handled, or -ENODEV to let the VMM handle it (for
+ *         example when the data does not match). Called from the vCPU run
+ *         loop under rcu_read_lock(): it must not sleep
+ */
+struct gunyah_vm_io_handler_ops {
+	int (*write)(struct gunyah_vm_io_handler *io_dev, u64 addr, u32 len,
+		     u64 data);
+};
+
+/**
+ * struct gunyah_vm_io_handler - An in-kernel handler of guest MMIO writes
+ * @addr: the guest address it handles; at most one handler per address
+ * @len: the access length it handles: 1, 2, 4 or 8, or 0 for any
+ * @ops: what it does
+ */
+struct gunyah_vm_io_handler {
+	u64 addr;
+	u32 len;
+	const struct gunyah_vm_io_handler_ops *ops;
+};
+
+int gunyah_vm_add_io_handler(struct gunyah_vm *ghvm,
+			     struct gunyah_vm_io_handler *io_dev);
+void gunyah_vm_remove_io_handler(struct gunyah_vm *ghvm,
+				 struct gunyah_vm_io_handler *io_dev);
+int gunyah_vm_mmio_write(struct gunyah_vm *ghvm, u64 addr, u32 len, u64 data);
 
 struct gunyah_vm_function_instance;
 
