@@ -8,10 +8,11 @@
  * follow; the continuations repeat the sequence number and message ID.
  *
  * Requests are numbered with sequence numbers from an xarray and matched to
- * their replies by sequence number and message ID, so several callers may
- * wait at once. The RM neither times out nor retransmits: a waiter can only
- * be killed, and its sequence number stays reserved until the late reply
- * arrives and is dropped.
+ * their replies by sequence number and message ID. Callers take turns: the
+ * RM keeps one undelivered reply per client and drops it when the next one
+ * comes, so only one request is outstanding at a time. The RM neither times
+ * out nor retransmits: a waiter can only be killed, and its sequence number
+ * stays reserved until the late reply arrives and is dropped.
  */
 
 #include <kunit/visibility.h>
