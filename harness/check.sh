@@ -28,6 +28,13 @@ if bash "$H/build.sh" test; then
 	else
 		result build-selftests fail
 	fi
+	# The sample VMM, which gunyah_sample_test runs
+	rm -rf "$B/out/test/sample"
+	if bash "$H/sample.sh" test; then
+		result build-sample pass "samples/gunyah"
+	else
+		result build-sample fail
+	fi
 	bash "$H/initramfs.sh" test
 	logf=$B/out/test/check.log
 	log "booting the test kernel (console log: $logf)"
@@ -40,7 +47,7 @@ if bash "$H/build.sh" test; then
 		--expect-suite gunyah_vm_mgr --expect-suite gunyah_vm_mgr_sim \
 		--expect-suite harness_boot \
 		$(for p in public full; do
-			for t in dev vm mem guest_mem lifecycle fn_registry; do
+			for t in dev vm mem guest_mem lifecycle fn_registry sample; do
 				echo --expect-suite "gunyah_${t}_$p"
 			done
 		  done) \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # initramfs.sh VARIANT: pack busybox, /init, the variant's modules (with
-# depmod output) and the userspace tests into build/out/VARIANT/initramfs.cpio.gz.
+# depmod output), the sample VMM and the userspace tests into
+# build/out/VARIANT/initramfs.cpio.gz.
 source "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant}
@@ -34,6 +35,16 @@ kver=$(ls "$mods/lib/modules")
 	find "$mods" -name '*_test.ko*' -printf '%f\n' | sed 's/\.ko.*//' | sort \
 		> "$out/kunit-modules"
 	echo "file /etc/harness/kunit-modules $out/kunit-modules 0644 0 0"
+
+	# The sample VMM and the guest of `make run` (sample.sh)
+	if [ -d "$out/sample" ]; then
+		echo "file /bin/gunyah_vmm $out/sample/gunyah_vmm 0755 0 0"
+		echo "dir /share 0755 0 0"
+		echo "dir /share/gunyah 0755 0 0"
+		for f in gunyah-guest.dtb greeting.gsim; do
+			echo "file /share/gunyah/$f $out/sample/$f 0644 0 0"
+		done
+	fi
 
 	if [ -d "$out/selftests" ]; then
 		(cd "$out/selftests" && find . -type d) | sed 's|^\.|dir /selftests|; s|$| 0755 0 0|'

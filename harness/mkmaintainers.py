@@ -27,6 +27,7 @@ STEPS = [
      "drivers/virt/gunyah/vm_mgr_test.c",
      "drivers/virt/gunyah/vm_mgr_test_fn.c"],
     ["tools/testing/selftests/gunyah/"],
+    ["samples/gunyah/"],
 ]
 ANCHOR = ("GUID PARTITION TABLE (GPT)\nM:\tDavidlohr Bueso <dave@stgolabs.net>\n"
           "L:\tlinux-efi@vger.kernel.org\nS:\tMaintained\n"
