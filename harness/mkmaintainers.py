@@ -19,7 +19,8 @@ STEPS = [
      "include/linux/gunyah_rsc_mgr.h"],
     ["drivers/virt/gunyah/rsc_mgr_rpc.c"],
     ["drivers/virt/gunyah/rsc_mgr_test.c"],
-    ["Documentation/virt/gunyah/", "drivers/virt/gunyah/guest_memfd.c",
+    ["Documentation/virt/gunyah/vm-manager.rst",
+     "drivers/virt/gunyah/guest_memfd.c",
      "drivers/virt/gunyah/vm_mgr.c", "drivers/virt/gunyah/vm_mgr.h",
      "drivers/virt/gunyah/vm_mgr_mem.c", "include/linux/gunyah_vm_mgr.h",
      "include/uapi/linux/gunyah.h"],
@@ -28,6 +29,7 @@ STEPS = [
      "drivers/virt/gunyah/vm_mgr_test_fn.c"],
     ["tools/testing/selftests/gunyah/"],
     ["samples/gunyah/"],
+    ["-Documentation/virt/gunyah/vm-manager.rst", "Documentation/virt/gunyah/"],
 ]
 ANCHOR = ("GUID PARTITION TABLE (GPT)\nM:\tDavidlohr Bueso <dave@stgolabs.net>\n"
           "L:\tlinux-efi@vger.kernel.org\nS:\tMaintained\n"
@@ -40,7 +42,9 @@ base = open("build/base/MAINTAINERS").read()
 assert ANCHOR in base
 files, prev = [], base
 for i, step in enumerate(STEPS):
-    files += step
+    # "-path" drops a path an earlier step added (a directory takes over).
+    files = [f for f in files if "-" + f not in step]
+    files += [f for f in step if not f.startswith("-")]
     entry = HEAD + "".join("F:\t%s\n" % f for f in sorted(files)) + "\n"
     cur = base.replace(ANCHOR, ANCHOR + entry)
     with open("/tmp/m_prev", "w") as f:
