@@ -250,7 +250,7 @@ int gunyah_sim_guest_add_bell(struct gunyah_sim_guest *guest,
 {
 	int ret;
 
-	ret = xa_insert(&guest->bells, bell->label, bell, GFP_KERNEL);
+	ret = xa_insert_irq(&guest->bells, bell->label, bell, GFP_KERNEL);
 	return ret == -EBUSY ? 0 : ret;
 }
 
