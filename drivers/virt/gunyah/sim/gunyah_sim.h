@@ -161,6 +161,38 @@ struct gunyah_sim_vm_dt {
 ssize_t gunyah_sim_vm_dtb(const struct gunyah_sim_vm_dt *dt, void *dst,
 			  size_t size);
 
+void gunyah_sim_hypercall_count(u64 *calls, u64 *vcpu_runs);
+int gunyah_sim_intid_to_irq(u32 intid);
+int gunyah_sim_bell_state(u16 vmid, u32 label, u64 *flags, u64 *enable,
+			  u64 *ack, bool *asserted);
+
+/**
+ * struct gunyah_sim_vcpu_info - What a vCPU of a simulated guest is doing
+ * @on: powered on
+ * @running: a caller is inside vcpu_run for it
+ * @pc: index of the instruction it runs next
+ * @acc: its accumulator
+ * @counter: its loop counter
+ * @last_state: the run state vcpu_run last returned and whose resume data
+ *              is still to be taken (0 once taken)
+ * @intid: its wakeup interrupt in the host
+ * @wakeups: times that interrupt was raised
+ */
+struct gunyah_sim_vcpu_info {
+	bool on;
+	bool running;
+	u64 pc;
+	u64 acc;
+	u64 counter;
+	u32 last_state;
+	u32 intid;
+	u64 wakeups;
+};
+
+int gunyah_sim_get_vcpu_info(u16 vmid, u32 index,
+			     struct gunyah_sim_vcpu_info *info);
+void gunyah_sim_set_vcpu_run_hook(void (*hook)(u64 capid));
+
 int gunyah_sim_rm_create_client(struct gunyah_sim_rm_client_info *info);
 void gunyah_sim_rm_destroy_client(const struct gunyah_sim_rm_client_info *info);
 int gunyah_sim_rm_set_client_vmid(const struct gunyah_sim_rm_client_info *info,

@@ -93,7 +93,8 @@ struct gunyah_sim_guest_insn {
  * @GUNYAH_SIM_GUEST_CRASH: an unrecoverable fault: the vCPU faults and the
  *                          VM exits with exit type SOFTWARE_ERROR
  * @GUNYAH_SIM_GUEST_RESET: PSCI SYSTEM_RESET (@arg 0) or SYSTEM_RESET2
- *                          (@arg 1, reset type @data)
+ *                          (@arg 1, reset type @data bits 31:0, cookie
+ *                          @addr)
  * @GUNYAH_SIM_GUEST_SET_COUNTER: set the loop counter to @data
  * @GUNYAH_SIM_GUEST_LOOP: decrement the loop counter; unless it reached 0,
  *                         continue at instruction @arg

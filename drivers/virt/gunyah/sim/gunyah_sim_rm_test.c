@@ -19,6 +19,7 @@
 #include <linux/wait.h>
 
 #include "gunyah_sim.h"
+#include "gunyah_sim_guest.h"
 
 #define T_MSG		240
 #define T_PAYLOAD	232
@@ -2059,6 +2060,878 @@ static void gunyah_sim_rm_dp_reset_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_donated_pages(), 0);
 }
 
+/* Simulated guests: a program at the start of the image parcel. */
+#define T_BASE		0x80000000ULL
+#define T_DATA		(T_BASE + 0x2000)	/* parcel pages 2 and 3 */
+#define T_MMIO		0x9000000ULL
+#define T_DP		0x100000000ULL		/* demand-paged, 64 KiB */
+#define T_DP_SIZE	0x10000ULL
+#define T_NOWHERE	0x200000000ULL
+#define T_BELL		5
+#define T_EXIT_OFF	1
+#define T_EXIT_RESET	2
+#define T_EXIT_RESET2	3
+#define T_EXIT_SW_ERROR	5
+#define T_ST_READY	GUNYAH_VCPU_STATE_READY
+#define T_ST_WAKEUP	GUNYAH_VCPU_STATE_EXPECTS_WAKEUP
+#define T_ST_OFF	GUNYAH_VCPU_STATE_POWERED_OFF
+#define T_ST_BLOCKED	GUNYAH_VCPU_STATE_BLOCKED
+#define T_ST_READ	GUNYAH_VCPU_ADDRSPACE_VMMIO_READ
+#define T_ST_WRITE	GUNYAH_VCPU_ADDRSPACE_VMMIO_WRITE
+#define T_ST_FAULT	GUNYAH_VCPU_STATE_FAULT
+#define T_ST_PF		GUNYAH_VCPU_ADDRSPACE_PAGE_FAULT
+#define T_ST_RESET	GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET
+#define T_EMULATE	GUNYAH_ADDRSPACE_VMMIO_ACTION_EMULATE
+#define T_RETRY		GUNYAH_ADDRSPACE_VMMIO_ACTION_RETRY
+#define T_FAULT		GUNYAH_ADDRSPACE_VMMIO_ACTION_FAULT
+#define T_ACC		GUNYAH_SIM_GUEST_ACC
+
+#define T_I(o, a, ad, d) \
+	{ .op = GUNYAH_SIM_GUEST_##o, .arg = (a), .addr = (ad), .data = (d) }
+
+/**
+ * struct t_guest_cfg - How a test guest is set up
+ * @cpus: its vCPUs, at most 4
+ * @full: on the full profile, with demand paging of [T_DP, + T_DP_SIZE)
+ * @static_vcpus: not proxy-scheduled
+ * @magic: program header magic, 0 for the right one
+ * @version: program header version, 0 for the right one
+ * @reserved: program header reserved word
+ */
+struct t_guest_cfg {
+	unsigned int cpus;
+	bool full;
+	bool static_vcpus;
+	u32 magic;
+	u32 version;
+	u32 reserved;
+};
+
+/**
+ * struct t_guest - A READY or running VM with a program
+ * @dp: the VM, and its demand-paging capabilities on the full profile
+ * @vcpu: capabilities to its vCPUs
+ * @bell: the doorbell the host rings (label 5)
+ * @rx_bell: the doorbell the host receives on (label 6)
+ */
+struct t_guest {
+	struct t_dp_vm dp;
+	u64 vcpu[4];
+	u64 bell;
+	u64 rx_bell;
+};
+
+static void t_prog(u8 *dst, const struct t_guest_cfg *cfg,
+		   const struct gunyah_sim_guest_insn *prog, unsigned int n)
+{
+	unsigned int i;
+
+	put_unaligned_le32(cfg->magic ?: GUNYAH_SIM_GUEST_MAGIC, dst);
+	put_unaligned_le32(cfg->version ?: GUNYAH_SIM_GUEST_VERSION, dst + 4);
+	put_unaligned_le32(n, dst + 8);
+	put_unaligned_le32(cfg->reserved, dst + 12);
+	for (i = 0; i < n; i++) {
+		u8 *p = dst + 16 + 24 * i;
+
+		put_unaligned_le32(prog[i].op, p);
+		put_unaligned_le32(prog[i].arg, p + 4);
+		put_unaligned_le64(prog[i].addr, p + 8);
+		put_unaligned_le64(prog[i].data, p + 16);
+	}
+}
+
+/* The VM's capabilities, from VM_GET_HYP_RESOURCES. */
+static void t_guest_caps(struct kunit *test, struct gunyah_sim_rm_test *t,
+			 struct t_guest *g)
+{
+	unsigned int i, n, label;
+	u8 req[4] = {};
+	const u8 *e;
+	size_t len;
+
+	memset(g->vcpu, 0xff, sizeof(g->vcpu));
+	memset(g->dp.caps, 0xff, sizeof(g->dp.caps));
+	put_unaligned_le16(g->dp.vm.vmid, req);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_HYP_RES, req, 4, &len), 0);
+	n = get_unaligned_le32(t->buf + 4);
+	KUNIT_ASSERT_EQ(test, len, 4 + 44 * n);
+	for (i = 0; i < n; i++) {
+		e = t_res(t, i);
+		label = get_unaligned_le32(e + 8);
+		if (e[0] == 4 && label < ARRAY_SIZE(g->vcpu))
+			g->vcpu[label] = get_unaligned_le64(e + 12);
+		else if (e[0] == 0 && label == T_BELL)
+			g->bell = get_unaligned_le64(e + 12);
+		else if (e[0] == 1 && label == T_BELL + 1)
+			g->rx_bell = get_unaligned_le64(e + 12);
+		else if (e[0] == 9 && label < 4)
+			g->dp.caps[label] = get_unaligned_le64(e + 12);
+		else if (e[0] == 10)
+			g->dp.caps[T_AS] = get_unaligned_le64(e + 12);
+	}
+}
+
+/* Bring a VM with a program to READY. */
+static void t_guest_ready(struct kunit *test, struct gunyah_sim_rm_test *t,
+			  struct t_guest *g, const struct t_guest_cfg *cfg,
+			  const struct gunyah_sim_guest_insn *prog,
+			  unsigned int n)
+{
+	static const u64 ranges[][2] = { { T_DP, T_DP_SIZE } };
+	const struct t_vm_dt dt = {
+		.dt = { .cpus = cfg->cpus, .proxy = !cfg->static_vcpus,
+			.base = T_BASE, .vdevs = true },
+	};
+
+	gunyah_sim_rm_set_profile(cfg->full ? GUNYAH_SIM_RM_FULL :
+				  GUNYAH_SIM_RM_PUBLIC);
+	t_vm_load(test, t, &dt, &g->dp.vm);
+	t_prog(page_address(g->dp.vm.pages), cfg, prog, n);
+	KUNIT_ASSERT_EQ(test, t_vm_configure(test, t, &g->dp.vm), 0);
+	if (cfg->full)
+		KUNIT_ASSERT_EQ(test, t_set_dp(test, t, g->dp.vm.vmid, ranges,
+					       ARRAY_SIZE(ranges)), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_INIT, g->dp.vm.vmid), 0);
+	t_guest_caps(test, t, g);
+}
+
+static void t_guest_start(struct kunit *test, struct gunyah_sim_rm_test *t,
+			  struct t_guest *g, const struct t_guest_cfg *cfg,
+			  const struct gunyah_sim_guest_insn *prog,
+			  unsigned int n)
+{
+	t_guest_ready(test, t, g, cfg, prog, n);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, g->dp.vm.vmid), 0);
+}
+
+static enum gunyah_error t_run(u64 cap, u64 r0, u64 r1,
+			       struct gunyah_hypercall_vcpu_run_resp *resp)
+{
+	const unsigned long resume[3] = { r0, r1, 0 };
+
+	memset(resp, 0x5a, sizeof(*resp));
+	return gunyah_hypercall_vcpu_run(cap, resume, resp);
+}
+
+/* One vcpu_run, and the state and data it must return. */
+static void t_expect_run(struct kunit *test, const char *what, u64 cap,
+			 u64 r0, u64 r1, u64 state, u64 d0, u64 d1, u64 d2)
+{
+	struct gunyah_hypercall_vcpu_run_resp r;
+	enum gunyah_error err = t_run(cap, r0, r1, &r);
+
+	KUNIT_EXPECT_EQ_MSG(test, err, GUNYAH_ERROR_OK, "%s", what);
+	if (err)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, r.sized_state, state, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, r.state_data[0], d0, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, r.state_data[1], d1, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, r.state_data[2], d2, "%s", what);
+}
+
+static struct gunyah_sim_vcpu_info t_vcpu(struct kunit *test,
+					  struct t_guest *g, u32 index)
+{
+	struct gunyah_sim_vcpu_info info = {};
+
+	KUNIT_EXPECT_EQ(test, gunyah_sim_get_vcpu_info(g->dp.vm.vmid, index,
+						       &info), 0);
+	return info;
+}
+
+/* The guest exited: VM_STATUS EXITED, then VM_EXITED with its reason. */
+static void t_expect_exited(struct kunit *test, struct gunyah_sim_rm_test *t,
+			    struct t_guest *g, u16 type, const u32 *reason,
+			    u32 size)
+{
+	unsigned int i;
+
+	t_status(test, t, g->dp.vm.vmid, T_EXITED);
+	t_notif(test, t, T_VM_EXITED);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(t->buf), g->dp.vm.vmid);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(t->buf + 2), type);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->buf + 4), size);
+	for (i = 0; i < size / 4; i++)
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->buf + 8 + 4 * i),
+				reason[i]);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_state(g->dp.vm.vmid), T_EXITED);
+}
+
+static const u32 t_sw_error[] = { 1 << 16 };
+
+/* A crash: FAULT, then POWERED_OFF for good; SOFTWARE_ERROR exit. */
+static void t_expect_crash(struct kunit *test, struct gunyah_sim_rm_test *t,
+			   struct t_guest *g, const char *what, u64 r0, u64 r1)
+{
+	t_expect_run(test, what, g->vcpu[0], r0, r1, T_ST_FAULT, 0, 0, 0);
+	t_expect_run(test, what, g->vcpu[0], 0, 0, T_ST_OFF, 1, 0, 0);
+	t_expect_exited(test, t, g, T_EXIT_SW_ERROR, t_sw_error,
+			sizeof(t_sw_error));
+}
+
+/* Memory ops, the loop counter, jumps, YIELD, BLOCK, the time slice. */
+static void gunyah_sim_guest_ops_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(SET_COUNTER, 0, 0, 3),
+		T_I(STORE, 8, T_DATA, 0x1122334455667788),
+		T_I(LOAD, 4, T_DATA, 0),
+		T_I(STORE, 2 | T_ACC, T_DATA + 8, 0),
+		T_I(LOOP, 1, 0, 0),
+		T_I(YIELD, 0, 0, 0),
+		T_I(BLOCK, 0, 0, 0),
+		T_I(NOP, 0, 0, 0),
+		T_I(JUMP, 10, 0, 0),
+		T_I(CRASH, 0, 0, 0),
+		T_I(STORE, 1, T_DATA + 16, 0x1ff),
+		/* Across the page boundary of the parcel's pages 2 and 3. */
+		T_I(STORE, 8, T_DATA + 0xffc, 0x0807060504030201),
+		T_I(LOAD, 1, T_DATA + 16, 0),
+		T_I(YIELD, 0, 0, 0),
+		T_I(LOAD, 8, T_DATA + 0xffc, 0),
+		T_I(JUMP, 15, 0, 0),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 1 };
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_sim_vcpu_info info;
+	struct t_guest g;
+	u8 *data;
+
+	t_guest_ready(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	data = page_address(g.dp.vm.pages) + 0x2000;
+	/* Not started: off, not exited. */
+	t_expect_run(test, "before start", g.vcpu[0], 0, 0, T_ST_OFF, 0, 0, 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, g.dp.vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).wakeups, 1);
+
+	t_expect_run(test, "yield", g.vcpu[0], 0, 0, T_ST_READY, 0, 0, 0);
+	info = t_vcpu(test, &g, 0);
+	KUNIT_EXPECT_EQ(test, info.pc, 6);
+	KUNIT_EXPECT_EQ(test, info.counter, 0);
+	KUNIT_EXPECT_EQ(test, info.acc, 0x55667788);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(data), 0x1122334455667788);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(data + 8), 0x7788);
+	KUNIT_EXPECT_EQ(test, data[10], 0);
+
+	t_expect_run(test, "block", g.vcpu[0], 0, 0, T_ST_BLOCKED, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).pc, 7);
+	t_expect_run(test, "yield 2", g.vcpu[0], 0, 0, T_ST_READY, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 0xff);
+	KUNIT_EXPECT_EQ(test, data[16], 0xff);
+	KUNIT_EXPECT_EQ(test, data[17], 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(data + 0xffc), 0x04030201);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(data + 0x1000), 0x08070605);
+
+	/* An endless loop ends its time slice: READY, 64 instructions. */
+	t_expect_run(test, "slice", g.vcpu[0], 0, 0, T_ST_READY, 0, 0, 0);
+	info = t_vcpu(test, &g, 0);
+	KUNIT_EXPECT_EQ(test, info.pc, 15);
+	KUNIT_EXPECT_EQ(test, info.acc, 0x0807060504030201);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_state(g.dp.vm.vmid), T_RUNNING);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+/* VMMIO reads and writes of each width, on both profiles. */
+static void gunyah_sim_guest_vmmio_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(LOAD, 1, T_MMIO, 0),
+		T_I(STORE, 8 | T_ACC, T_MMIO + 8, 0),
+		T_I(LOAD, 2, T_MMIO + 2, 0),
+		T_I(LOAD, 4, T_MMIO + 4, 0),
+		T_I(LOAD, 8, T_MMIO + 8, 0),
+		T_I(STORE, 1, T_MMIO, 0x1234),
+		T_I(STORE, 2, T_MMIO, 0x12345678),
+		T_I(STORE, 4, 0x3ffffffc, 0x123456789),
+		T_I(YIELD, 0, 0, 0),
+	};
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct t_guest_cfg cfg = { .cpus = 1 };
+	struct t_guest g;
+	u64 c;
+
+	for (cfg.full = false; ; cfg.full = true) {
+		t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+		c = g.vcpu[0];
+		t_expect_run(test, "load 1", c, 0, 0, T_ST_READ, T_MMIO, 1, 0);
+		t_expect_run(test, "store acc", c, 0x1ff, T_EMULATE, T_ST_WRITE,
+			     T_MMIO + 8, 8, 0xff);
+		KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 0xff);
+		t_expect_run(test, "load 2", c, 0, 0, T_ST_READ, T_MMIO + 2, 2,
+			     0);
+		t_expect_run(test, "load 4", c, 0xabcdef, 0, T_ST_READ,
+			     T_MMIO + 4, 4, 0);
+		KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 0xcdef);
+		t_expect_run(test, "load 8", c, 0x122334455, 0, T_ST_READ,
+			     T_MMIO + 8, 8, 0);
+		KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 0x22334455);
+		t_expect_run(test, "store 1", c, U64_MAX, 0, T_ST_WRITE, T_MMIO,
+			     1, 0x34);
+		KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, U64_MAX);
+		t_expect_run(test, "store 2", c, 0, 0, T_ST_WRITE, T_MMIO, 2,
+			     0x5678);
+		t_expect_run(test, "store 4", c, 0, 0, T_ST_WRITE, 0x3ffffffc,
+			     4, 0x23456789);
+		t_expect_run(test, "yield", c, 0, 0, T_ST_READY, 0, 0, 0);
+		t_vm_teardown(test, t, &g.dp.vm);
+		if (cfg.full)
+			break;
+	}
+}
+
+/* Resume actions: RETRY and FAULT on the full profile, ignored on public. */
+static void gunyah_sim_guest_resume_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(LOAD, 4, T_MMIO, 0),
+		T_I(STORE, 4, T_MMIO, 7),
+		T_I(YIELD, 0, 0, 0),
+	};
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct t_guest_cfg cfg = { .cpus = 1, .full = true };
+	struct gunyah_hypercall_vcpu_run_resp r;
+	struct t_guest g;
+	u64 c;
+
+	t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	c = g.vcpu[0];
+	t_expect_run(test, "read", c, 0, 0, T_ST_READ, T_MMIO, 4, 0);
+	t_expect_run(test, "read retried", c, 5, T_RETRY, T_ST_READ, T_MMIO,
+		     4, 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 0);
+	t_expect_run(test, "read emulated", c, 5, T_EMULATE, T_ST_WRITE,
+		     T_MMIO, 4, 7);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 5);
+	t_expect_run(test, "write retried", c, 0, T_RETRY, T_ST_WRITE, T_MMIO,
+		     4, 7);
+	/* An unknown action is refused; the exit stays pending. */
+	KUNIT_EXPECT_EQ(test, t_run(c, 0, 3, &r), GUNYAH_ERROR_ARG_INVAL);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).last_state, T_ST_WRITE);
+	t_expect_crash(test, t, &g, "write faulted", 0, T_FAULT);
+	t_vm_teardown(test, t, &g.dp.vm);
+
+	cfg.full = false;
+	t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	c = g.vcpu[0];
+	t_expect_run(test, "public read", c, 0, 0, T_ST_READ, T_MMIO, 4, 0);
+	t_expect_run(test, "RETRY ignored", c, 5, T_RETRY, T_ST_WRITE, T_MMIO,
+		     4, 7);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 5);
+	t_expect_run(test, "FAULT ignored", c, 0, T_FAULT, T_ST_READY, 0, 0,
+		     0);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_rm_vm_state(g.dp.vm.vmid), T_RUNNING);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+/* A donated page mapped at @ipa, with a reference in @pages. */
+static void t_guest_map(struct kunit *test, struct t_guest *g,
+			struct page *page, u64 ipa)
+{
+	KUNIT_ASSERT_EQ(test, t_donate(&g->dp, T_TO_PROT, T_HP, T_GP,
+				       page_to_phys(page), SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_ASSERT_EQ(test, t_map(&g->dp, true, T_GP, T_PARTIAL | T_PRIVATE,
+				    ipa, page_to_phys(page), SZ_4K),
+			GUNYAH_ERROR_OK);
+}
+
+/* After the reset the host takes its page back. */
+static void t_guest_unmap(struct kunit *test, struct t_guest *g,
+			  struct page *page, u64 ipa)
+{
+	KUNIT_EXPECT_EQ(test, t_map(&g->dp, false, T_GP, T_PARTIAL | T_PRIVATE,
+				    ipa, page_to_phys(page), SZ_4K),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_donate(&g->dp, T_FROM_PROT, T_GP, T_HP,
+				       page_to_phys(page), SZ_4K),
+			GUNYAH_ERROR_OK);
+}
+
+static void t_free_page(void *page)
+{
+	__free_pages(page, 1);
+}
+
+/* Full profile: page faults in a demand-paged range, then the page runs. */
+static void gunyah_sim_guest_page_fault_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(LOAD, 4, T_DP + 0x10, 0),
+		T_I(STORE, 8, T_DP + 0x1008, 0x55aa),
+		T_I(LOAD, 4, T_NOWHERE, 0),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 1, .full = true };
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct page *pages;
+	struct t_guest g;
+	u8 *host;
+
+	pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, t_free_page,
+							pages), 0);
+	host = page_address(pages);
+	put_unaligned_le32(0x12345678, host + 0x10);
+
+	t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	t_expect_run(test, "read fault", g.vcpu[0], 0, 0, T_ST_PF, T_DP + 0x10,
+		     0, 0);
+	t_expect_run(test, "still not there", g.vcpu[0], 0, T_RETRY, T_ST_PF,
+		     T_DP + 0x10, 0, 0);
+	t_guest_map(test, &g, pages, T_DP);
+	t_expect_run(test, "write fault", g.vcpu[0], 0, T_RETRY, T_ST_PF,
+		     T_DP + 0x1008, 1, 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 0x12345678);
+	t_guest_map(test, &g, pages + 1, T_DP + SZ_4K);
+	/* Outside every range: a crash. */
+	t_expect_crash(test, t, &g, "nothing there", 0, T_RETRY);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(host + 0x1008), 0x55aa);
+
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, g.dp.vm.vmid), 0);
+	t_guest_unmap(test, &g, pages, T_DP);
+	t_guest_unmap(test, &g, pages + 1, T_DP + SZ_4K);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+/* Full profile: the boot PC from the boot context, in a paged range. */
+static void gunyah_sim_guest_boot_context_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(POWEROFF, 0, 0, 9),
+	};
+	static const struct gunyah_sim_guest_insn none[] = {
+		T_I(CRASH, 0, 0, 0),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 1, .full = true };
+	struct gunyah_sim_rm_test *t = test->priv;
+	static const u32 reason[] = { 9 << 16 };
+	u8 req[16] = {};
+	struct page *pages;
+	struct t_guest g;
+
+	pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, t_free_page,
+							pages), 0);
+	t_prog(page_address(pages), &cfg, prog, ARRAY_SIZE(prog));
+
+	t_guest_ready(test, t, &g, &cfg, none, ARRAY_SIZE(none));
+	put_unaligned_le16(g.dp.vm.vmid, req);
+	req[2] = 1;
+	put_unaligned_le64(T_DP + 0x8000, req + 8);
+	KUNIT_ASSERT_EQ(test, t_call(test, t, T_VM_BOOT_CTX, req, sizeof(req),
+				     NULL), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, g.dp.vm.vmid), 0);
+	t_expect_run(test, "fetch fault", g.vcpu[0], 0, 0, T_ST_PF,
+		     T_DP + 0x8000, 0, 0);
+	t_guest_map(test, &g, pages, T_DP + 0x8000);
+	t_expect_run(test, "poweroff", g.vcpu[0], 0, T_RETRY, T_ST_OFF, 1, 0,
+		     0);
+	t_expect_exited(test, t, &g, T_EXIT_OFF, reason, sizeof(reason));
+
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, g.dp.vm.vmid), 0);
+	t_guest_unmap(test, &g, pages, T_DP + 0x8000);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+/* Programs that crash, each on the public profile. */
+static const struct {
+	const char *name;
+	struct t_guest_cfg cfg;
+	struct gunyah_sim_guest_insn insn;
+} t_crashes[] = {
+	{ "CRASH", { 1 }, T_I(CRASH, 0, 0, 0) },
+	{ "bad magic", { 1, .magic = 0x4d495348 }, T_I(NOP, 0, 0, 0) },
+	{ "bad version", { 1, .version = 2 }, T_I(NOP, 0, 0, 0) },
+	{ "reserved header word", { 1, .reserved = 1 }, T_I(NOP, 0, 0, 0) },
+	{ "jump past count", { 1 }, T_I(JUMP, 1, 0, 0) },
+	{ "unknown op", { 1 }, T_I(CPU_OFF + 1, 0, 0, 0) },
+	{ "width 3", { 1 }, T_I(LOAD, 3, T_DATA, 0) },
+	{ "width 16", { 1 }, T_I(STORE, 16, T_MMIO, 0) },
+	{ "LOAD with ACC", { 1 }, T_I(LOAD, 4 | T_ACC, T_MMIO, 0) },
+	{ "no such doorbell", { 1 }, T_I(WAIT_BELL, 99, 0, 0) },
+	{ "RESET 2", { 1 }, T_I(RESET, 2, 0, 0) },
+	{ "missing memory", { 1 }, T_I(LOAD, 4, T_NOWHERE, 0) },
+	{ "missing, in a paged range", { 1 }, T_I(STORE, 4, T_DP, 0) },
+};
+
+static void gunyah_sim_guest_crash_test(struct kunit *test)
+{
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct t_guest g;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t_crashes); i++) {
+		t_guest_start(test, t, &g, &t_crashes[i].cfg,
+			      &t_crashes[i].insn, 1);
+		t_expect_crash(test, t, &g, t_crashes[i].name, 0, 0);
+		t_vm_teardown(test, t, &g.dp.vm);
+	}
+}
+
+static atomic_t t_wake_irqs;
+
+static irqreturn_t t_wake_irq(int irq, void *data)
+{
+	atomic_inc(&t_wake_irqs);
+	return IRQ_HANDLED;
+}
+
+static void t_bell_expect(struct kunit *test, struct t_guest *g, u64 flags,
+			  u64 enable, u64 ack, bool asserted)
+{
+	u64 f = 0, e = 0, a = 0;
+	bool as = !asserted;
+
+	KUNIT_EXPECT_EQ(test, gunyah_sim_bell_state(g->dp.vm.vmid, T_BELL, &f,
+						    &e, &a, &as), 0);
+	KUNIT_EXPECT_EQ(test, f, flags);
+	KUNIT_EXPECT_EQ(test, e, enable);
+	KUNIT_EXPECT_EQ(test, a, ack);
+	KUNIT_EXPECT_EQ(test, as, asserted);
+}
+
+/* Doorbells: flags, masks, assertion, WAIT_BELL and ACK_BELL, wakeups. */
+static void gunyah_sim_guest_doorbell_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(WAIT_BELL, T_BELL, 0, 0),
+		T_I(ACK_BELL, T_BELL, 0, 0),
+		T_I(YIELD, 0, 0, 0),
+		T_I(WAIT_BELL, T_BELL, 0, 0),
+		T_I(ACK_BELL, T_BELL, 0, 0),
+		T_I(YIELD, 0, 0, 0),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 1 };
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct t_guest g;
+	u64 old = 0, c;
+	int irq;
+
+	t_guest_ready(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	c = g.vcpu[0];
+	t_bell_expect(test, &g, 0, U64_MAX, 0, false);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.rx_bell, 1, &old),
+			GUNYAH_ERROR_CSPACE_INSUF_RIGHTS);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_set_mask(g.rx_bell, 1, 1),
+			GUNYAH_ERROR_CSPACE_INSUF_RIGHTS);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(c, 1, &old),
+			GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, g.dp.vm.vmid), 0);
+
+	irq = gunyah_sim_intid_to_irq(t_vcpu(test, &g, 0).intid);
+	KUNIT_ASSERT_GT(test, irq, 0);
+	atomic_set(&t_wake_irqs, 0);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, t_wake_irq, 0, "t_wake", &g),
+			0);
+	/* Only EXPECTs until the IRQ is free again. */
+	t_expect_run(test, "wait", c, 0, 0, T_ST_WAKEUP, 0, 1, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_set_mask(g.bell, 2, 0),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 1, &old),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, old, 0);
+	t_bell_expect(test, &g, 1, 2, 0, false);
+	t_expect_run(test, "not enabled", c, 0, 0, T_ST_WAKEUP, 0, 1, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 4, &old),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, old, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t_wake_irqs), 0);
+	/* A mask enabling pending flags asserts; acked flags are cleared. */
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_set_mask(g.bell, 4, 1),
+			GUNYAH_ERROR_OK);
+	t_bell_expect(test, &g, 4, 4, 1, true);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t_wake_irqs), 1);
+	t_expect_run(test, "acked", c, 0, 0, T_ST_READY, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).acc, 4);
+	t_bell_expect(test, &g, 0, 4, 1, false);
+
+	/* Level, as irqfd sets it: the flag is taken at assertion. */
+	t_expect_run(test, "wait 2", c, 0, 0, T_ST_WAKEUP, 0, 1, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_set_mask(g.bell, 1, 1),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t_wake_irqs), 1);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 1, &old),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, old, 0);
+	t_bell_expect(test, &g, 0, 1, 1, true);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t_wake_irqs), 2);
+	/* Not waiting any more: no wakeup. */
+	t_expect_run(test, "acked 2", c, 0, 0, T_ST_READY, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 1, &old),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t_wake_irqs), 2);
+	free_irq(irq, &g);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).wakeups, 3);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+/* CPU_ON, CPU_OFF, and the last vCPU off powering the VM off. */
+static void gunyah_sim_guest_power_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(CPU_ON, 1, 0, 4),
+		T_I(CPU_ON, 1, 0, 0),	/* on already: PSCI error, go on */
+		T_I(CPU_ON, 7, 0, 0),	/* no such vCPU */
+		T_I(WAIT_BELL, T_BELL, 0, 0),
+		T_I(SET_COUNTER, 0, 0, 2),	/* vCPU 1 starts here */
+		T_I(CPU_OFF, 0, 0, 0),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 2 };
+	struct gunyah_sim_rm_test *t = test->priv;
+	static const u32 reason[] = { 0 };
+	struct gunyah_sim_vcpu_info info;
+	struct t_guest g;
+	u64 old;
+
+	t_guest_ready(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	t_expect_run(test, "0 not started", g.vcpu[0], 0, 0, T_ST_OFF, 0, 0, 0);
+	t_expect_run(test, "1 not started", g.vcpu[1], 0, 0, T_ST_OFF, 0, 0, 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, g.dp.vm.vmid), 0);
+	t_expect_run(test, "1 off", g.vcpu[1], 0, 0, T_ST_OFF, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 1).wakeups, 0);
+
+	t_expect_run(test, "0 waits", g.vcpu[0], 0, 0, T_ST_WAKEUP, 0, 1, 0);
+	info = t_vcpu(test, &g, 1);
+	KUNIT_EXPECT_TRUE(test, info.on);
+	KUNIT_EXPECT_EQ(test, info.pc, 4);
+	KUNIT_EXPECT_EQ(test, info.wakeups, 1);
+	t_expect_run(test, "1 off again", g.vcpu[1], 0, 0, T_ST_OFF, 0, 0, 0);
+	info = t_vcpu(test, &g, 1);
+	KUNIT_EXPECT_FALSE(test, info.on);
+	KUNIT_EXPECT_EQ(test, info.counter, 2);
+	t_expect_run(test, "1 stays off", g.vcpu[1], 0, 0, T_ST_OFF, 0, 0, 0);
+
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 1, &old),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).wakeups, 2);
+	t_expect_run(test, "last off", g.vcpu[0], 0, 0, T_ST_OFF, 1, 0, 0);
+	t_expect_exited(test, t, &g, T_EXIT_OFF, reason, sizeof(reason));
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+/* The exits a guest asks for: run state, VM_EXITED, the other vCPU. */
+static const struct {
+	const char *name;
+	struct gunyah_sim_guest_insn insn;
+	u64 state, d0, d1;
+	u16 type;
+	u32 size;
+	u32 reason[4];
+} t_exits[] = {
+	{ "POWEROFF", T_I(POWEROFF, 0, 0, 0x1234), T_ST_OFF, 1, 0,
+	  T_EXIT_OFF, 4, { 0x1234 << 16 } },
+	{ "POWEROFF, 16 bits", T_I(POWEROFF, 0, 0, 0x12345), T_ST_OFF, 1, 0,
+	  T_EXIT_OFF, 4, { 0x2345 << 16 } },
+	{ "CRASH", T_I(CRASH, 0, 0, 0), T_ST_FAULT, 0, 0,
+	  T_EXIT_SW_ERROR, 4, { 1 << 16 } },
+	{ "SYSTEM_RESET", T_I(RESET, 0, 0, 5), T_ST_RESET, BIT_ULL(63), 0,
+	  T_EXIT_RESET, 4, { 0 } },
+	{ "SYSTEM_RESET2", T_I(RESET, 1, 0x1122334455667788, 0x180000001),
+	  T_ST_RESET, 0x80000001, 0x1122334455667788, T_EXIT_RESET2, 16,
+	  { 0, 0x80000001, 0x55667788, 0x11223344 } },
+};
+
+static void gunyah_sim_guest_exits_test(struct kunit *test)
+{
+	struct gunyah_sim_guest_insn prog[] = {
+		T_I(CPU_ON, 1, 0, 3),
+		T_I(YIELD, 0, 0, 0),
+		T_I(NOP, 0, 0, 0),	/* the exit */
+		T_I(WAIT_BELL, T_BELL, 0, 0),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 2 };
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct t_guest g;
+	unsigned int i;
+	u64 w;
+
+	for (i = 0; i < ARRAY_SIZE(t_exits); i++) {
+		prog[2] = t_exits[i].insn;
+		t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+		t_expect_run(test, t_exits[i].name, g.vcpu[0], 0, 0,
+			     T_ST_READY, 0, 0, 0);
+		t_expect_run(test, t_exits[i].name, g.vcpu[1], 0, 0,
+			     T_ST_WAKEUP, 0, 1, 0);
+		w = t_vcpu(test, &g, 1).wakeups;
+		t_expect_run(test, t_exits[i].name, g.vcpu[0], 0, 0,
+			     t_exits[i].state, t_exits[i].d0, t_exits[i].d1, 0);
+		KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 1).wakeups, w + 1);
+		t_expect_run(test, t_exits[i].name, g.vcpu[1], 0, 0, T_ST_OFF, 1,
+			     0, 0);
+		t_expect_run(test, t_exits[i].name, g.vcpu[0], 0, 0, T_ST_OFF, 1,
+			     0, 0);
+		t_expect_exited(test, t, &g, t_exits[i].type, t_exits[i].reason,
+				t_exits[i].size);
+		KUNIT_EXPECT_EQ(test, t_vm_op(test, t, T_VM_STOP, g.dp.vm.vmid),
+				T_VM_STATE);
+		t_vm_teardown(test, t, &g.dp.vm);
+	}
+}
+
+/* VM_STOP with FORCE powers every vCPU off; VM_RESET forgets the guest. */
+static void gunyah_sim_guest_stop_reset_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(WAIT_BELL, T_BELL, 0, 0),
+		T_I(POWEROFF, 0, 0, 3),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 2 };
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_hypercall_vcpu_run_resp r;
+	u64 old = 0, f, e, a;
+	struct t_guest g;
+	bool as;
+
+	t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	t_expect_run(test, "wait", g.vcpu[0], 0, 0, T_ST_WAKEUP, 0, 1, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 8, &old),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).wakeups, 2);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_STOP, g.dp.vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).wakeups, 3);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 1).wakeups, 1);
+	t_expect_run(test, "0 stopped", g.vcpu[0], 0, 0, T_ST_OFF, 1, 0, 0);
+	t_expect_run(test, "1 stopped", g.vcpu[1], 0, 0, T_ST_OFF, 1, 0, 0);
+
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_RESET, g.dp.vm.vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_run(g.vcpu[0], 0, 0, &r),
+			GUNYAH_ERROR_CSPACE_CAP_NULL);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 1, &old),
+			GUNYAH_ERROR_CSPACE_CAP_NULL);
+	KUNIT_EXPECT_EQ(test, gunyah_sim_bell_state(g.dp.vm.vmid, T_BELL, &f,
+						    &e, &a, &as), -ENOENT);
+
+	/* Configured again, the VM has a new guest, from the start. */
+	KUNIT_ASSERT_EQ(test, t_vm_configure(test, t, &g.dp.vm), 0);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_INIT, g.dp.vm.vmid), 0);
+	t_guest_caps(test, t, &g);
+	t_bell_expect(test, &g, 0, U64_MAX, 0, false);
+	KUNIT_ASSERT_EQ(test, t_vm_op(test, t, T_VM_START, g.dp.vm.vmid), 0);
+	t_expect_run(test, "new guest", g.vcpu[0], 0, 0, T_ST_WAKEUP, 0, 1, 0);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).pc, 0);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+static u64 t_busy_cap;
+static enum gunyah_error t_busy_err;
+static enum gunyah_error t_other_err;
+static u64 t_other_cap;
+
+/* Inside vcpu_run: another caller on the same vCPU, and on another one. */
+static void t_busy_hook(u64 capid)
+{
+	struct gunyah_hypercall_vcpu_run_resp r;
+
+	if (capid != t_busy_cap)
+		return;
+	t_busy_cap = GUNYAH_CAPID_INVAL;
+	t_busy_err = t_run(capid, 0, 0, &r);
+	t_other_err = t_run(t_other_cap, 0, 0, &r);
+}
+
+/* BUSY for a concurrent caller and for a vCPU that is not proxy-run. */
+static void gunyah_sim_guest_busy_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(YIELD, 0, 0, 0),
+		T_I(YIELD, 0, 0, 0),
+	};
+	struct t_guest_cfg cfg = { .cpus = 2 };
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_hypercall_vcpu_run_resp r;
+	struct t_guest g;
+
+	t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	t_busy_cap = g.vcpu[0];
+	t_other_cap = g.vcpu[1];
+	t_busy_err = GUNYAH_ERROR_OK;
+	t_other_err = GUNYAH_ERROR_BUSY;
+	gunyah_sim_set_vcpu_run_hook(t_busy_hook);
+	t_expect_run(test, "owner", g.vcpu[0], 0, 0, T_ST_READY, 0, 0, 0);
+	gunyah_sim_set_vcpu_run_hook(NULL);
+	KUNIT_EXPECT_EQ(test, t_busy_err, GUNYAH_ERROR_BUSY);
+	KUNIT_EXPECT_EQ(test, t_other_err, GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_FALSE(test, t_vcpu(test, &g, 0).running);
+	KUNIT_EXPECT_EQ(test, t_vcpu(test, &g, 0).pc, 1);
+	/* Rights and object type. */
+	KUNIT_EXPECT_EQ(test, t_run(g.bell, 0, 0, &r),
+			GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	t_vm_teardown(test, t, &g.dp.vm);
+
+	cfg.static_vcpus = true;
+	t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	KUNIT_EXPECT_EQ(test, t_run(g.vcpu[0], 0, 0, &r), GUNYAH_ERROR_BUSY);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+/* Every hypercall is counted once, and vcpu_run on its own. */
+static void gunyah_sim_guest_counter_test(struct kunit *test)
+{
+	static const struct gunyah_sim_guest_insn prog[] = {
+		T_I(SET_COUNTER, 0, 0, 3),
+		T_I(STORE, 4, T_MMIO, 1),
+		T_I(LOOP, 1, 0, 0),
+		T_I(YIELD, 0, 0, 0),
+	};
+	const struct t_guest_cfg cfg = { .cpus = 1 };
+	struct gunyah_sim_rm_test *t = test->priv;
+	struct gunyah_hypercall_vcpu_run_resp r;
+	u64 calls0, runs0, calls1, runs1, old;
+	struct t_guest g;
+	int i;
+
+	t_guest_start(test, t, &g, &cfg, prog, ARRAY_SIZE(prog));
+	gunyah_sim_hypercall_count(&calls0, &runs0);
+	/* Three MMIO exits, one hypercall each. */
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, t_run(g.vcpu[0], 0, 0, &r),
+				GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, r.state, T_ST_WRITE);
+	gunyah_sim_hypercall_count(&calls1, &runs1);
+	KUNIT_EXPECT_EQ(test, calls1 - calls0, 3);
+	KUNIT_EXPECT_EQ(test, runs1 - runs0, 3);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_send(g.bell, 1, &old),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, gunyah_hypercall_bell_set_mask(g.bell, 1, 0),
+			GUNYAH_ERROR_OK);
+	KUNIT_EXPECT_EQ(test, t_run(GUNYAH_CAPID_INVAL, 0, 0, &r),
+			GUNYAH_ERROR_CSPACE_CAP_NULL);
+	gunyah_sim_hypercall_count(&calls0, &runs0);
+	KUNIT_EXPECT_EQ(test, calls0 - calls1, 3);
+	KUNIT_EXPECT_EQ(test, runs0 - runs1, 1);
+	t_vm_teardown(test, t, &g.dp.vm);
+}
+
+static void gunyah_sim_guest_test_exit(struct kunit *test)
+{
+	gunyah_sim_set_vcpu_run_hook(NULL);
+	gunyah_sim_rm_test_exit(test);
+}
+
+static struct kunit_case gunyah_sim_guest_test_cases[] = {
+	KUNIT_CASE(gunyah_sim_guest_ops_test),
+	KUNIT_CASE(gunyah_sim_guest_vmmio_test),
+	KUNIT_CASE(gunyah_sim_guest_resume_test),
+	KUNIT_CASE(gunyah_sim_guest_page_fault_test),
+	KUNIT_CASE(gunyah_sim_guest_boot_context_test),
+	KUNIT_CASE(gunyah_sim_guest_crash_test),
+	KUNIT_CASE(gunyah_sim_guest_doorbell_test),
+	KUNIT_CASE(gunyah_sim_guest_power_test),
+	KUNIT_CASE(gunyah_sim_guest_exits_test),
+	KUNIT_CASE(gunyah_sim_guest_stop_reset_test),
+	KUNIT_CASE(gunyah_sim_guest_busy_test),
+	KUNIT_CASE(gunyah_sim_guest_counter_test),
+	{}
+};
+
+static struct kunit_suite gunyah_sim_guest_suite = {
+	.name = "gunyah_sim_guest",
+	.init = gunyah_sim_rm_test_init,
+	.exit = gunyah_sim_guest_test_exit,
+	.test_cases = gunyah_sim_guest_test_cases,
+};
+
 static struct kunit_case gunyah_sim_rm_test_cases[] = {
 	KUNIT_CASE(gunyah_sim_rm_msgq_limits_test),
 	KUNIT_CASE(gunyah_sim_rm_irq_edges_test),
@@ -2092,7 +2965,7 @@ static struct kunit_suite gunyah_sim_rm_suite = {
 	.test_cases = gunyah_sim_rm_test_cases,
 };
 
-kunit_test_suite(gunyah_sim_rm_suite);
+kunit_test_suites(&gunyah_sim_rm_suite, &gunyah_sim_guest_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the simulated Gunyah Resource Manager");

@@ -12,11 +12,13 @@
 #define pr_fmt(fmt) "gunyah_sim: " fmt
 
 #include <linux/arm-smccc.h>
+#include <linux/debugfs.h>
 #include <linux/gunyah.h>
 #include <linux/gunyah_hvc_backend.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
@@ -210,11 +212,8 @@ static void gunyah_sim_##name(struct gunyah_sim *sim,			\
 	}								\
 }
 
-GUNYAH_SIM_OBJECT_CALL(bell_send, GUNYAH_SIM_OBJ_DOORBELL)
-GUNYAH_SIM_OBJECT_CALL(bell_set_mask, GUNYAH_SIM_OBJ_DOORBELL)
 GUNYAH_SIM_OBJECT_CALL(vcpu_set_affinity, GUNYAH_SIM_OBJ_VCPU)
 GUNYAH_SIM_OBJECT_CALL(vpm_group_get_state, GUNYAH_SIM_OBJ_VPM_GROUP)
-GUNYAH_SIM_OBJECT_CALL(vcpu_run, GUNYAH_SIM_OBJ_VCPU)
 
 static const struct {
 	u32 fn;
@@ -239,6 +238,7 @@ static const struct {
  * Dispatch one call. Unknown function IDs, and IDs with bits 23:17 set, get
  * the SMCCC "unknown function" answer, which is also Gunyah's
  * ERROR_UNIMPLEMENTED; CALL_COUNT is deprecated and answers the same.
+ * Every call is counted, whatever its function ID.
  */
 static void gunyah_sim_call(const struct arm_smccc_1_2_regs *args,
 			    struct arm_smccc_1_2_regs *res)
@@ -247,6 +247,9 @@ static void gunyah_sim_call(const struct arm_smccc_1_2_regs *args,
 	int i;
 
 	*res = (struct arm_smccc_1_2_regs) { .a0 = SMCCC_RET_NOT_SUPPORTED };
+	atomic64_inc(&gunyah_sim->calls);
+	if (args->a0 == GUNYAH_HYPERCALL_VCPU_RUN)
+		atomic64_inc(&gunyah_sim->vcpu_runs);
 
 	if (upper_32_bits(args->a0) || (fn & GUNYAH_SIM_FN_MBZ))
 		return;
@@ -287,6 +290,45 @@ void gunyah_sim_set_identity(const struct gunyah_sim_identity *identity)
 	spin_unlock(&gunyah_sim->lock);
 }
 EXPORT_SYMBOL_GPL(gunyah_sim_set_identity);
+
+/**
+ * gunyah_sim_hypercall_count() - How many hypercalls the host made
+ * @calls: set to the calls made since the simulator was loaded, whatever
+ *         their function ID
+ * @vcpu_runs: set to the vcpu_run calls among them
+ */
+void gunyah_sim_hypercall_count(u64 *calls, u64 *vcpu_runs)
+{
+	*vcpu_runs = atomic64_read(&gunyah_sim->vcpu_runs);
+	*calls = atomic64_read(&gunyah_sim->calls);
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_hypercall_count);
+
+/**
+ * gunyah_sim_intid_to_irq() - The Linux IRQ of an interrupt of the simulator
+ * @intid: the INTID, as the RM gives it in a resource
+ *
+ * The IRQ is mapped as for any consumer; it goes when the RM frees the
+ * INTID, so it must be free by then.
+ *
+ * Return: the IRQ number, or a negative errno.
+ */
+int gunyah_sim_intid_to_irq(u32 intid)
+{
+	return gunyah_sim_intc_map(&gunyah_sim->intc, intid);
+}
+EXPORT_SYMBOL_GPL(gunyah_sim_intid_to_irq);
+
+/* /sys/kernel/debug/gunyah_sim/hypercalls */
+static int gunyah_sim_hypercalls_show(struct seq_file *s, void *unused)
+{
+	u64 calls, vcpu_runs;
+
+	gunyah_sim_hypercall_count(&calls, &vcpu_runs);
+	seq_printf(s, "hypercalls %llu vcpu_run %llu\n", calls, vcpu_runs);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(gunyah_sim_hypercalls);
 
 static int __init gunyah_sim_init(void)
 {
@@ -330,6 +372,8 @@ static int __init gunyah_sim_init(void)
 	if (ret)
 		goto err_rm_exit;
 
+	debugfs_create_file("hypercalls", 0444, gunyah_sim_rm_debugfs(sim), sim,
+			    &gunyah_sim_hypercalls_fops);
 	pr_info("simulated Gunyah hypervisor ready (API v%u)\n", api_version);
 	return 0;
 

@@ -7,6 +7,7 @@
 #define _GUNYAH_SIM_INTERNAL_H
 
 #include <linux/arm-smccc.h>
+#include <linux/atomic.h>
 #include <linux/gunyah.h>
 #include <linux/irqdomain.h>
 #include <linux/idr.h>
@@ -100,6 +101,8 @@ struct gunyah_sim_intc {
  *        changes and lookups that take a reference
  * @intc: the interrupt controller the host sees
  * @rm: the Resource Manager
+ * @calls: hypercalls made, whatever their function ID
+ * @vcpu_runs: vcpu_run calls among them
  */
 struct gunyah_sim {
 	spinlock_t lock;	/* protects identity */
@@ -107,6 +110,8 @@ struct gunyah_sim {
 	struct xarray caps;
 	struct gunyah_sim_intc intc;
 	struct gunyah_sim_rm *rm;
+	atomic64_t calls;
+	atomic64_t vcpu_runs;
 };
 
 /**
@@ -192,8 +197,20 @@ void gunyah_sim_addrspace_unmap(struct gunyah_sim *sim,
 				const struct arm_smccc_1_2_regs *args,
 				struct arm_smccc_1_2_regs *res);
 
+/* Guests and their doorbells (sim_guest.c) */
+void gunyah_sim_vcpu_run(struct gunyah_sim *sim,
+			 const struct arm_smccc_1_2_regs *args,
+			 struct arm_smccc_1_2_regs *res);
+void gunyah_sim_bell_send(struct gunyah_sim *sim,
+			  const struct arm_smccc_1_2_regs *args,
+			  struct arm_smccc_1_2_regs *res);
+void gunyah_sim_bell_set_mask(struct gunyah_sim *sim,
+			      const struct arm_smccc_1_2_regs *args,
+			      struct arm_smccc_1_2_regs *res);
+
 /* Resource Manager (sim_rm.c) */
 int gunyah_sim_rm_init(struct gunyah_sim *sim);
+struct dentry *gunyah_sim_rm_debugfs(struct gunyah_sim *sim);
 void gunyah_sim_rm_exit(struct gunyah_sim *sim);
 int gunyah_sim_rm_primary_caps(struct gunyah_sim *sim, u64 *tx_cap,
 			       u64 *rx_cap);

@@ -679,6 +679,27 @@ err_free:
 }
 
 /**
+ * gunyah_sim_rm_debugfs() - The simulator's debugfs directory
+ * @sim: the simulated hypervisor, whose RM is started
+ *
+ * Return: the directory, or an error pointer if debugfs has none.
+ */
+struct dentry *gunyah_sim_rm_debugfs(struct gunyah_sim *sim)
+{
+	return sim->rm->debugfs;
+}
+
+/**
+ * gunyah_sim_rm_current() - The simulated RM, for the test hooks
+ *
+ * Return: the RM.
+ */
+struct gunyah_sim_rm *gunyah_sim_rm_current(void)
+{
+	return gunyah_sim_rm_instance;
+}
+
+/**
  * gunyah_sim_rm_primary_caps() - The primary VM's RM capabilities
  * @sim: the simulated hypervisor
  * @tx_cap: set to the host-to-RM queue

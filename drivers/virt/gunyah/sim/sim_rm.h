@@ -14,6 +14,7 @@
 #include "sim_internal.h"
 
 struct seq_file;
+struct gunyah_sim_guest;
 
 #define GUNYAH_SIM_RM_HDR_SIZE		8
 #define GUNYAH_SIM_RM_PAYLOAD		(GUNYAH_SIM_RM_MSG_SIZE - \
@@ -69,6 +70,18 @@ struct seq_file;
 /* Doorbell capability rights. */
 #define GUNYAH_SIM_BELL_SEND		BIT(0)
 #define GUNYAH_SIM_BELL_RECEIVE		BIT(1)
+
+/* Most vCPUs a VM may have. */
+#define GUNYAH_SIM_VCPUS_MAX		64
+
+/* Exit types of NOTIFY_VM_EXITED (§3.8.3). */
+#define GUNYAH_SIM_EXIT_PLATFORM_OFF	1
+#define GUNYAH_SIM_EXIT_PLATFORM_RESET	2
+#define GUNYAH_SIM_EXIT_PSCI_RESET2	3
+#define GUNYAH_SIM_EXIT_SOFTWARE_ERROR	5
+#define GUNYAH_SIM_EXIT_STOP_FORCED	7
+/* Bytes of exit reason NOTIFY_VM_EXITED carries at most. */
+#define GUNYAH_SIM_EXIT_REASON_MAX	16
 
 /* Registers of VM_SET_BOOT_CONTEXT: X0..X31, then PC, then SP_EL0..2. */
 #define GUNYAH_SIM_BOOT_REG_PC		32
@@ -149,12 +162,15 @@ struct gunyah_sim_rm_msg {
  * @vmid: the VM it belongs to
  * @index: its index in the VM, the label of its resource
  * @proxy: proxy-scheduled: it runs only when the host calls vcpu_run
+ * @guest: the guest it runs (holds a reference); its execution state is
+ *         there, at @index
  */
 struct gunyah_sim_rm_vcpu {
 	struct gunyah_sim_object obj;
 	u16 vmid;
 	u32 index;
 	bool proxy;
+	struct gunyah_sim_guest *guest;
 };
 
 /**
@@ -162,11 +178,24 @@ struct gunyah_sim_rm_vcpu {
  * @obj: the cspace object; its rights are those of the host's capability
  * @vmid: the VM whose config created it
  * @label: the label of its vdevice
+ * @guest: the guest it rings (holds a reference)
+ * @flags: flags sent and not yet received by the guest
+ * @enable_mask: flags that assert the guest's interrupt (default all)
+ * @ack_mask: flags cleared when the interrupt is asserted (default none)
+ * @asserted: the guest's interrupt is asserted and not acknowledged
+ *
+ * @flags, @enable_mask, @ack_mask and @asserted are protected by the
+ * guest's lock.
  */
 struct gunyah_sim_doorbell {
 	struct gunyah_sim_object obj;
 	u16 vmid;
 	u32 label;
+	struct gunyah_sim_guest *guest;
+	u64 flags;
+	u64 enable_mask;
+	u64 ack_mask;
+	bool asserted;
 };
 
 /**
@@ -278,6 +307,7 @@ struct gunyah_sim_rm_dp {
  * @dp_ranges: demand-paged IPA ranges from VM_SET_DEMAND_PAGING (full
  *             profile); forgotten at VM_RESET
  * @dp: its demand-paging objects, or NULL
+ * @guest: what its vCPUs run, from VM_INIT to VM_RESET, or NULL
  */
 struct gunyah_sim_rm_vm {
 	u16 vmid;
@@ -300,6 +330,19 @@ struct gunyah_sim_rm_vm {
 	unsigned int ndp_ranges;
 	struct gunyah_sim_rm_dp_range dp_ranges[GUNYAH_SIM_DP_MAX_RANGES];
 	struct gunyah_sim_rm_dp *dp;
+	struct gunyah_sim_guest *guest;
+};
+
+/**
+ * struct gunyah_sim_rm_mem_range - A range of a memory parcel
+ * @offset: where it starts, from the start of the parcel
+ * @pa: host physical address
+ * @size: length
+ */
+struct gunyah_sim_rm_mem_range {
+	u64 offset;
+	u64 pa;
+	u64 size;
 };
 
 /**
@@ -540,6 +583,25 @@ void gunyah_sim_rm_vm_reset_work(struct work_struct *work);
 void gunyah_sim_rm_vm_client_gone(struct gunyah_sim_rm *rm,
 				  struct gunyah_sim_rm_client *client);
 void gunyah_sim_rm_vm_forget_all(struct gunyah_sim_rm *rm, bool warn);
+void gunyah_sim_rm_vm_exited(struct gunyah_sim_rm *rm,
+			     struct gunyah_sim_rm_vm *vm, u16 exit_type,
+			     const u32 *reason, u32 reason_size);
+struct gunyah_sim_rm *gunyah_sim_rm_current(void);
+
+/* Simulated guests (sim_guest.c) */
+struct gunyah_sim_guest *gunyah_sim_guest_create(struct gunyah_sim_rm *rm,
+						 u16 vmid,
+						 unsigned int nvcpus);
+struct gunyah_sim_guest *gunyah_sim_guest_get(struct gunyah_sim_guest *guest);
+void gunyah_sim_guest_put(struct gunyah_sim_guest *guest);
+void gunyah_sim_guest_set_intid(struct gunyah_sim_guest *guest,
+				unsigned int index, u32 intid);
+int gunyah_sim_guest_add_bell(struct gunyah_sim_guest *guest,
+			      struct gunyah_sim_doorbell *bell);
+int gunyah_sim_guest_start(struct gunyah_sim_rm *rm,
+			   struct gunyah_sim_rm_vm *vm);
+void gunyah_sim_guest_stop(struct gunyah_sim_guest *guest);
+void gunyah_sim_guest_detach(struct gunyah_sim_guest *guest);
 
 /* Demand paging (sim_rm_dp.c) */
 int gunyah_sim_rm_dp_create(struct gunyah_sim_rm *rm,
@@ -566,5 +628,8 @@ void gunyah_sim_rm_mem_show(struct gunyah_sim_rm *rm, struct seq_file *s);
 void gunyah_sim_rm_mem_client_gone(struct gunyah_sim_rm *rm,
 				   struct gunyah_sim_rm_client *client);
 void gunyah_sim_rm_mem_forget_all(struct gunyah_sim_rm *rm, bool warn);
+int gunyah_sim_rm_mem_ranges(struct gunyah_sim_rm *rm, u32 handle,
+			     struct gunyah_sim_rm_mem_range **ranges,
+			     unsigned int *n);
 
 #endif

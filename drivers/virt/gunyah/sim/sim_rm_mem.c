@@ -900,6 +900,43 @@ u32 gunyah_sim_rm_mem_read(struct gunyah_sim_rm *rm, u32 handle, u64 offset,
 }
 
 /**
+ * gunyah_sim_rm_mem_ranges() - Where the memory of a parcel is
+ * @rm: the RM
+ * @handle: the parcel, of the primary VM: its IPAs are host addresses
+ * @ranges: set to its ranges in order, an array to kfree
+ * @n: set to the number of ranges
+ *
+ * Context: with &gunyah_sim_rm.lock held.
+ * Return: 0, -ENOENT if there is no such parcel of the primary VM, or
+ * -ENOMEM.
+ */
+int gunyah_sim_rm_mem_ranges(struct gunyah_sim_rm *rm, u32 handle,
+			     struct gunyah_sim_rm_mem_range **ranges,
+			     unsigned int *n)
+{
+	struct gunyah_sim_rm_parcel *p = xa_load(&rm->parcels, handle);
+	struct gunyah_sim_rm_mem_range *r;
+	unsigned int i;
+	u64 offset = 0;
+
+	lockdep_assert_held(&rm->lock);
+	if (!p || p->owner != GUNYAH_SIM_VMID_HLOS || !p->nsgl)
+		return -ENOENT;
+	r = kmalloc_array(p->nsgl, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < p->nsgl; i++) {
+		r[i].offset = offset;
+		r[i].pa = p->sgl[i].ipa;
+		r[i].size = p->sgl[i].size;
+		offset += p->sgl[i].size;
+	}
+	*ranges = r;
+	*n = p->nsgl;
+	return 0;
+}
+
+/**
  * gunyah_sim_rm_mem_usage() - Count the live parcels and their pages
  * @rm: the RM
  * @usage: its parcel and page counts are set; lent pages include donated

@@ -21,7 +21,6 @@ module_param(vcpus, uint, 0444);
 MODULE_PARM_DESC(vcpus, "vCPUs of a VM whose config devicetree has no /cpus (1..8)");
 
 #define GUNYAH_SIM_VCPUS_DEFAULT_MAX	8
-#define GUNYAH_SIM_VCPUS_MAX		64
 /* Reply room: (14616 - 8) / 44 entries, rounded down. */
 #define GUNYAH_SIM_RES_MAX		256
 #define GUNYAH_SIM_DT_MAX_DEPTH		16
@@ -45,7 +44,6 @@ MODULE_PARM_DESC(vcpus, "vCPUs of a VM whose config devicetree has no /cpus (1..
 #define GUNYAH_SIM_RM_VM_HOST_GET_TYPE	0x560000a0
 
 #define GUNYAH_SIM_RM_STOP_FORCE	BIT(0)
-#define GUNYAH_SIM_RM_EXIT_STOP_FORCED	7
 #define GUNYAH_SIM_RM_RES_ENTRY_SIZE	44
 #define GUNYAH_SIM_RM_AUTH_PLATFORM	1
 #define GUNYAH_SIM_RM_AUTH_MAX		2
@@ -101,20 +99,38 @@ static void gunyah_sim_vm_set_state(struct gunyah_sim_rm *rm,
 
 static void gunyah_sim_vcpu_release(struct gunyah_sim_object *obj)
 {
-	kfree(container_of(obj, struct gunyah_sim_rm_vcpu, obj));
+	struct gunyah_sim_rm_vcpu *vcpu;
+
+	vcpu = container_of(obj, struct gunyah_sim_rm_vcpu, obj);
+	if (vcpu->guest)
+		gunyah_sim_guest_put(vcpu->guest);
+	kfree(vcpu);
 }
 
 static void gunyah_sim_doorbell_release(struct gunyah_sim_object *obj)
 {
-	kfree(container_of(obj, struct gunyah_sim_doorbell, obj));
+	struct gunyah_sim_doorbell *bell;
+
+	bell = container_of(obj, struct gunyah_sim_doorbell, obj);
+	if (bell->guest)
+		gunyah_sim_guest_put(bell->guest);
+	kfree(bell);
 }
 
-/* Revoke the host's capabilities to a VM's resources and free their IRQs. */
+/*
+ * Forget a VM's guest and revoke the host's capabilities to its resources
+ * and free their IRQs.
+ */
 static void gunyah_sim_vm_destroy_res(struct gunyah_sim_rm *rm,
 				      struct gunyah_sim_rm_vm *vm)
 {
 	struct gunyah_sim_rm_res *res;
 
+	if (vm->guest) {
+		gunyah_sim_guest_detach(vm->guest);
+		gunyah_sim_guest_put(vm->guest);
+		vm->guest = NULL;
+	}
 	while (vm->nres) {
 		res = &vm->res[--vm->nres];
 		if (res->intid)
@@ -184,11 +200,15 @@ static int gunyah_sim_vm_add_vcpu(struct gunyah_sim_rm *rm,
 	vcpu->vmid = vm->vmid;
 	vcpu->index = vm->nvcpus;
 	vcpu->proxy = vm->proxy;
+	vcpu->guest = gunyah_sim_guest_get(vm->guest);
 	ret = gunyah_sim_vm_add_res(rm, vm, GUNYAH_SIM_RES_VCPU, vm->nvcpus,
 				    &vcpu->obj, true);
-	if (!ret)
-		vm->nvcpus++;
-	return ret;
+	if (ret)
+		return ret;
+	gunyah_sim_guest_set_intid(vm->guest, vm->nvcpus,
+				   vm->res[vm->nres - 1].intid);
+	vm->nvcpus++;
+	return 0;
 }
 
 static int gunyah_sim_vm_add_doorbell(struct gunyah_sim_rm *rm,
@@ -196,6 +216,7 @@ static int gunyah_sim_vm_add_doorbell(struct gunyah_sim_rm *rm,
 				      bool host_receives)
 {
 	struct gunyah_sim_doorbell *bell;
+	int ret;
 
 	bell = kzalloc(sizeof(*bell), GFP_KERNEL);
 	if (!bell)
@@ -206,10 +227,16 @@ static int gunyah_sim_vm_add_doorbell(struct gunyah_sim_rm *rm,
 			       gunyah_sim_doorbell_release);
 	bell->vmid = vm->vmid;
 	bell->label = label;
-	return gunyah_sim_vm_add_res(rm, vm, host_receives ?
-				     GUNYAH_SIM_RES_BELL_RX :
-				     GUNYAH_SIM_RES_BELL_TX, label,
-				     &bell->obj, host_receives);
+	bell->guest = gunyah_sim_guest_get(vm->guest);
+	bell->enable_mask = U64_MAX;
+	ret = gunyah_sim_vm_add_res(rm, vm, host_receives ?
+				    GUNYAH_SIM_RES_BELL_RX :
+				    GUNYAH_SIM_RES_BELL_TX, label,
+				    &bell->obj, host_receives);
+	/* The guest receives on the doorbells the host rings. */
+	if (!ret && !host_receives)
+		ret = gunyah_sim_guest_add_bell(vm->guest, bell);
+	return ret;
 }
 
 static int gunyah_sim_vm_add_msgq_pair(struct gunyah_sim_rm *rm,
@@ -295,33 +322,32 @@ static int gunyah_sim_vm_walk_vdevs(struct gunyah_sim_rm *rm,
 	return 0;
 }
 
-/* The vCPUs: one per /cpus/cpu@N, or the vcpus parameter without /cpus. */
+/*
+ * The guest, and its vCPUs: one per /cpus/cpu@N, or the vcpus parameter
+ * without /cpus.
+ */
 static int gunyah_sim_vm_add_vcpus(struct gunyah_sim_rm *rm,
 				   struct gunyah_sim_rm_vm *vm,
 				   struct device_node *root)
 {
 	struct device_node *cpus, *np;
-	unsigned int n;
+	unsigned int n = 0;
 	int ret = 0;
 
 	cpus = of_get_child_by_name(root, "cpus");
-	if (!cpus) {
+	if (!cpus)
 		n = clamp_t(uint, vcpus, 1, GUNYAH_SIM_VCPUS_DEFAULT_MAX);
-		while (!ret && vm->nvcpus < n)
-			ret = gunyah_sim_vm_add_vcpu(rm, vm);
-		return ret;
-	}
-	for_each_child_of_node(cpus, np) {
-		if (!of_node_name_eq(np, "cpu"))
-			continue;
-		ret = vm->nvcpus < GUNYAH_SIM_VCPUS_MAX ?
-		      gunyah_sim_vm_add_vcpu(rm, vm) : -ENOSPC;
-		if (ret) {
-			of_node_put(np);
-			break;
-		}
-	}
+	for_each_child_of_node(cpus, np)
+		n += of_node_name_eq(np, "cpu");
 	of_node_put(cpus);
+	if (n > GUNYAH_SIM_VCPUS_MAX)
+		return -ENOSPC;
+
+	vm->guest = gunyah_sim_guest_create(rm, vm->vmid, n);
+	if (!vm->guest)
+		return -ENOMEM;
+	while (!ret && vm->nvcpus < n)
+		ret = gunyah_sim_vm_add_vcpu(rm, vm);
 	return ret;
 }
 
@@ -556,29 +582,64 @@ static u32 gunyah_sim_vm_init(struct gunyah_sim_rm *rm,
 	return GUNYAH_SIM_RM_OK;
 }
 
+/* The boot vCPU of the guest powers on; INIT_FAILED if that fails. */
 static u32 gunyah_sim_vm_start(struct gunyah_sim_rm *rm,
 			       struct gunyah_sim_rm_call *c)
 {
+	if (gunyah_sim_guest_start(rm, c->vm)) {
+		gunyah_sim_vm_set_state(rm, c->vm, GUNYAH_SIM_VM_INIT_FAILED);
+		return GUNYAH_SIM_RM_NOMEM;
+	}
 	gunyah_sim_vm_set_state(rm, c->vm, GUNYAH_SIM_VM_RUNNING);
 	return GUNYAH_SIM_RM_OK;
 }
 
+/**
+ * gunyah_sim_rm_vm_exited() - A running VM exits
+ * @rm: the RM
+ * @vm: the VM, RUNNING or PAUSED
+ * @exit_type: the exit type of NOTIFY_VM_EXITED (§3.8.3)
+ * @reason: the exit reason, in 32-bit words
+ * @reason_size: its size in bytes, a multiple of 4, at most 16
+ *
+ * The VM enters EXITED with a VM_STATUS, and its owner gets a VM_EXITED.
+ *
+ * Context: with &gunyah_sim_rm.lock held.
+ */
+void gunyah_sim_rm_vm_exited(struct gunyah_sim_rm *rm,
+			     struct gunyah_sim_rm_vm *vm, u16 exit_type,
+			     const u32 *reason, u32 reason_size)
+{
+	u8 exited[8 + GUNYAH_SIM_EXIT_REASON_MAX] = {};
+	unsigned int i;
+
+	lockdep_assert_held(&rm->lock);
+	if (WARN_ON_ONCE(reason_size > GUNYAH_SIM_EXIT_REASON_MAX))
+		return;
+	gunyah_sim_vm_set_state(rm, vm, GUNYAH_SIM_VM_EXITED);
+	put_unaligned_le16(vm->vmid, exited);
+	put_unaligned_le16(exit_type, exited + 2);
+	put_unaligned_le32(reason_size, exited + 4);
+	for (i = 0; i < reason_size / 4; i++)
+		put_unaligned_le32(reason[i], exited + 8 + 4 * i);
+	gunyah_sim_rm_notify(rm, vm->client, GUNYAH_SIM_RM_NOTIF_VM_EXITED,
+			     exited, 8 + reason_size);
+}
+
+/* FORCE: the guest stops at once, every vCPU powered off for good. */
 static u32 gunyah_sim_vm_stop(struct gunyah_sim_rm *rm,
 			      struct gunyah_sim_rm_call *c)
 {
-	struct gunyah_sim_rm_vm *vm = c->vm;
-	u8 exited[12] = {};
+	static const u32 reason[1];
 
 	/* Without FORCE the VM is asked to shut down; it has no client here. */
 	if (!(c->req[2] & GUNYAH_SIM_RM_STOP_FORCE))
 		return GUNYAH_SIM_RM_OK;
 
-	gunyah_sim_vm_set_state(rm, vm, GUNYAH_SIM_VM_EXITED);
-	put_unaligned_le16(vm->vmid, exited);
-	put_unaligned_le16(GUNYAH_SIM_RM_EXIT_STOP_FORCED, exited + 2);
-	put_unaligned_le32(4, exited + 4);
-	gunyah_sim_rm_notify(rm, vm->client, GUNYAH_SIM_RM_NOTIF_VM_EXITED,
-			     exited, sizeof(exited));
+	if (c->vm->guest)
+		gunyah_sim_guest_stop(c->vm->guest);
+	gunyah_sim_rm_vm_exited(rm, c->vm, GUNYAH_SIM_EXIT_STOP_FORCED, reason,
+				sizeof(reason));
 	return GUNYAH_SIM_RM_OK;
 }
 
