@@ -48,7 +48,7 @@ if bash "$H/build.sh" test; then
 		--expect-suite gunyah_vm_mgr --expect-suite gunyah_vm_mgr_sim \
 		--expect-suite harness_boot \
 		$(for p in public full; do
-			for t in dev vm mem guest_mem lifecycle fn_registry sample; do
+			for t in dev vm mem guest_mem lifecycle fn_registry eventfd sample; do
 				echo --expect-suite "gunyah_${t}_$p"
 			done
 		  done) \

@@ -549,6 +549,9 @@ static void gunyah_vm_teardown(struct work_struct *work)
  */
 void gunyah_vm_destroy_now(struct gunyah_vm *ghvm)
 {
+	/* Each handler belongs to a function, and the functions are gone. */
+	WARN_ON(!xa_empty(&ghvm->io_handlers));
+	xa_destroy(&ghvm->io_handlers);
 	gunyah_vm_release_bindings(ghvm);
 	put_device(ghvm->parent);
 	kfree(ghvm);
@@ -588,6 +591,7 @@ struct gunyah_vm *gunyah_vm_alloc(struct gunyah_vm_manager *mgr)
 	mutex_init(&ghvm->resources_lock);
 	INIT_LIST_HEAD(&ghvm->resources);
 	INIT_LIST_HEAD(&ghvm->resource_tickets);
+	xa_init(&ghvm->io_handlers);
 	return ghvm;
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_alloc);

@@ -143,6 +143,8 @@ enum gunyah_rm_option {
  * @resources_lock: protects @resources and @resource_tickets
  * @resources: resources the RM gave the host for the VM, not yet taken
  * @resource_tickets: functions waiting for resources
+ * @io_handlers: in-kernel MMIO handlers, by guest address; changed under
+ *               the xarray's own lock, searched under rcu_read_lock() only
  */
 struct gunyah_vm {
 	struct gunyah_vm_manager *mgr;
@@ -175,6 +177,8 @@ struct gunyah_vm {
 	struct mutex resources_lock;	/* @resources, @resource_tickets */
 	struct list_head resources;
 	struct list_head resource_tickets;
+
+	struct xarray io_handlers;	/* RCU readers; xa_lock for changes */
 };
 
 /**

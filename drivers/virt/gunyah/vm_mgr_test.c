@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the Gunyah VM manager: the physical ranges of parcels,
- * guest-memory folios, and the registry of VM functions.
+ * guest-memory folios, the registry of VM functions and the in-kernel
+ * MMIO handlers.
  */
 
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/file.h>
+#include <linux/kthread.h>
 #include <linux/pagemap.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -317,6 +319,242 @@ static void gunyah_registry_instances_test(struct kunit *test)
 	gunyah_vm_function_unregister(&gunyah_test_fn);
 }
 
+/**
+ * struct gunyah_test_io - An in-kernel MMIO handler that records its calls
+ * @io: the handler
+ * @calls: writes it was offered
+ * @addr: address of the last write
+ * @len: length of the last write
+ * @data: data of the last write
+ * @decline: refuse every write with -ENODEV
+ * @removed: set once gunyah_vm_remove_io_handler() returned
+ * @late: calls seen after @removed was set
+ */
+struct gunyah_test_io {
+	struct gunyah_vm_io_handler io;
+	atomic_t calls;
+	u64 addr;
+	u32 len;
+	u64 data;
+	bool decline;
+	bool removed;
+	atomic_t late;
+};
+
+static int gunyah_test_io_write(struct gunyah_vm_io_handler *io_dev, u64 addr,
+				u32 len, u64 data)
+{
+	struct gunyah_test_io *t = container_of(io_dev, struct gunyah_test_io,
+						io);
+
+	if (READ_ONCE(t->removed))
+		atomic_inc(&t->late);
+	atomic_inc(&t->calls);
+	t->addr = addr;
+	t->len = len;
+	t->data = data;
+	return t->decline ? -ENODEV : 0;
+}
+
+static const struct gunyah_vm_io_handler_ops gunyah_test_io_ops = {
+	.write = gunyah_test_io_write,
+};
+
+static void gunyah_test_io_init(struct gunyah_test_io *t, u64 addr, u32 len)
+{
+	memset(t, 0, sizeof(*t));
+	t->io.addr = addr;
+	t->io.len = len;
+	t->io.ops = &gunyah_test_io_ops;
+}
+
+/* One handler per address, whatever the lengths; bad handlers refused. */
+static void gunyah_io_add_test(struct kunit *test)
+{
+	static const struct gunyah_vm_io_handler_ops no_write = {};
+	struct gunyah_test_io a, same_addr, overlap, bad;
+	struct gunyah_test_vm *t = gunyah_test_vm_create(test);
+
+	gunyah_test_io_init(&a, 0x8008, 4);
+	gunyah_test_io_init(&same_addr, 0x8008, 2);
+	gunyah_test_io_init(&overlap, 0x800a, 4);
+
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &a.io), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &a.io), -EEXIST);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &same_addr.io),
+			-EEXIST);
+	same_addr.io.len = 0;
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &same_addr.io),
+			-EEXIST);
+	/* Overlapping ranges that start elsewhere are neighbours. */
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &overlap.io), 0);
+
+	gunyah_test_io_init(&bad, 0x9000, 3);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &bad.io), -EINVAL);
+	bad.io.len = 16;
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &bad.io), -EINVAL);
+	bad.io.len = 8;
+	bad.io.ops = &no_write;
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &bad.io), -EINVAL);
+	bad.io.ops = NULL;
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &bad.io), -EINVAL);
+
+	/* Removing a handler that is not registered leaves the other one. */
+	gunyah_vm_remove_io_handler(t->ghvm, &same_addr.io);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x8008, 4, 1), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a.calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&same_addr.calls), 0);
+
+	gunyah_vm_remove_io_handler(t->ghvm, &a.io);
+	gunyah_vm_remove_io_handler(t->ghvm, &overlap.io);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&t->ghvm->io_handlers));
+	gunyah_test_vm_destroy(t);
+}
+
+/* Writes reach the handler at their exact address and length only. */
+static void gunyah_io_len_test(struct kunit *test)
+{
+	struct gunyah_test_vm *t = gunyah_test_vm_create(test);
+	struct gunyah_test_io four, any;
+	u32 len;
+
+	gunyah_test_io_init(&four, 0x1000, 4);
+	gunyah_test_io_init(&any, 0x2000, 0);
+	KUNIT_ASSERT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &four.io), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &any.io), 0);
+
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x1000, 4,
+						   0xdeadbeef), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&four.calls), 1);
+	KUNIT_EXPECT_EQ(test, four.addr, 0x1000);
+	KUNIT_EXPECT_EQ(test, four.len, 4);
+	KUNIT_EXPECT_EQ(test, four.data, 0xdeadbeef);
+
+	/* Another length, or an address inside the range, is not ours. */
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x1000, 2, 1),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x1000, 8, 1),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x1002, 2, 1),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0xfff, 4, 1),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, atomic_read(&four.calls), 1);
+
+	/* Length 0 takes every length. */
+	for (len = 1; len <= 8; len <<= 1)
+		KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x2000, len,
+							   len), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&any.calls), 4);
+	KUNIT_EXPECT_EQ(test, any.len, 8);
+
+	gunyah_vm_remove_io_handler(t->ghvm, &four.io);
+	gunyah_vm_remove_io_handler(t->ghvm, &any.io);
+	gunyah_test_vm_destroy(t);
+}
+
+/* A handler that declines leaves the write to the VMM. */
+static void gunyah_io_decline_test(struct kunit *test)
+{
+	struct gunyah_test_vm *t = gunyah_test_vm_create(test);
+	struct gunyah_test_io h;
+
+	gunyah_test_io_init(&h, 0x3000, 2);
+	h.decline = true;
+	KUNIT_ASSERT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &h.io), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x3000, 2, 5),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h.calls), 1);
+	h.decline = false;
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x3000, 2, 5), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h.calls), 2);
+	gunyah_vm_remove_io_handler(t->ghvm, &h.io);
+	gunyah_test_vm_destroy(t);
+}
+
+/* After removal nothing reaches the handler; the address can be reused. */
+static void gunyah_io_remove_test(struct kunit *test)
+{
+	struct gunyah_test_vm *t = gunyah_test_vm_create(test);
+	struct gunyah_test_io h, again;
+
+	gunyah_test_io_init(&h, 0x4000, 8);
+	gunyah_test_io_init(&again, 0x4000, 1);
+	KUNIT_ASSERT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &h.io), 0);
+	gunyah_vm_remove_io_handler(t->ghvm, &h.io);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x4000, 8, 1),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h.calls), 0);
+
+	KUNIT_ASSERT_EQ(test, gunyah_vm_add_io_handler(t->ghvm, &again.io), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_mmio_write(t->ghvm, 0x4000, 1, 1), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&again.calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&h.calls), 0);
+	gunyah_vm_remove_io_handler(t->ghvm, &again.io);
+	gunyah_test_vm_destroy(t);
+}
+
+/**
+ * struct gunyah_test_io_writer - A vCPU stand-in that writes in a loop
+ * @ghvm: the VM
+ * @writes: writes done
+ */
+struct gunyah_test_io_writer {
+	struct gunyah_vm *ghvm;
+	atomic_t writes;
+};
+
+static int gunyah_test_io_writer_fn(void *data)
+{
+	struct gunyah_test_io_writer *w = data;
+
+	while (!kthread_should_stop()) {
+		gunyah_vm_mmio_write(w->ghvm, 0x5000, 4, 1);
+		atomic_inc(&w->writes);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void gunyah_test_io_wait_writes(struct gunyah_test_io_writer *w,
+				       int n)
+{
+	int before = atomic_read(&w->writes);
+
+	while (atomic_read(&w->writes) < before + n)
+		cond_resched();
+}
+
+/* Removal while another thread writes: no call once the removal returned. */
+static void gunyah_io_remove_race_test(struct kunit *test)
+{
+	struct gunyah_test_vm *t = gunyah_test_vm_create(test);
+	struct gunyah_test_io_writer w = { .ghvm = t->ghvm };
+	struct task_struct *task;
+	struct gunyah_test_io h;
+	int round;
+
+	task = kthread_run(gunyah_test_io_writer_fn, &w, "gunyah-io-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+
+	for (round = 0; round < 20; round++) {
+		gunyah_test_io_init(&h, 0x5000, 4);
+		if (gunyah_vm_add_io_handler(t->ghvm, &h.io)) {
+			KUNIT_FAIL(test, "round %d: cannot add the handler", round);
+			break;
+		}
+		gunyah_test_io_wait_writes(&w, 50);
+		gunyah_vm_remove_io_handler(t->ghvm, &h.io);
+		WRITE_ONCE(h.removed, true);
+		gunyah_test_io_wait_writes(&w, 50);
+		KUNIT_EXPECT_GT(test, atomic_read(&h.calls), 0);
+		KUNIT_EXPECT_EQ(test, atomic_read(&h.late), 0);
+	}
+
+	kthread_stop(task);
+	gunyah_test_vm_destroy(t);
+}
+
 static struct kunit_case gunyah_vm_mgr_test_cases[] = {
 	KUNIT_CASE_PARAM(gunyah_extents_test, gunyah_extents_gen_params),
 	KUNIT_CASE(gunyah_gmem_small_folios_test),
@@ -325,6 +563,11 @@ static struct kunit_case gunyah_vm_mgr_test_cases[] = {
 	KUNIT_CASE(gunyah_registry_register_test),
 	KUNIT_CASE(gunyah_registry_autoload_test),
 	KUNIT_CASE(gunyah_registry_instances_test),
+	KUNIT_CASE(gunyah_io_add_test),
+	KUNIT_CASE(gunyah_io_len_test),
+	KUNIT_CASE(gunyah_io_decline_test),
+	KUNIT_CASE(gunyah_io_remove_test),
+	KUNIT_CASE(gunyah_io_remove_race_test),
 	{}
 };
 
