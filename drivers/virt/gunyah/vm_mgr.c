@@ -525,8 +525,13 @@ static void gunyah_vm_teardown(struct work_struct *work)
 	if (ghvm->vmid != GUNYAH_VMID_INVAL)
 		gunyah_vm_rm_stop_and_reset(ghvm);
 
-	/* The guest is gone (or cannot be made to go): take the memory back. */
+	/*
+	 * The guest is gone (or cannot be made to go): take the memory back,
+	 * and give it to the host before the VMID goes, so that a VMM that
+	 * sees the VM gone from the RM can reuse its memory at once.
+	 */
 	gunyah_vm_reclaim_all_memory(ghvm);
+	gunyah_vm_release_bindings(ghvm);
 
 	if (ghvm->vmid != GUNYAH_VMID_INVAL) {
 		ret = gunyah_rm_dealloc_vmid(ghvm->rm, ghvm->vmid);
