@@ -46,6 +46,7 @@ if bash "$H/build.sh" test; then
 		--expect-suite gunyah_rsc_mgr --expect-suite gunyah_sim_rm \
 		--expect-suite gunyah_sim_guest \
 		--expect-suite gunyah_vm_mgr --expect-suite gunyah_vm_mgr_sim \
+		--expect-suite gunyah_vcpu \
 		--expect-suite harness_boot \
 		$(for p in public full; do
 			for t in dev vm mem guest_mem lifecycle fn_registry eventfd sample; do

@@ -28,6 +28,7 @@ struct gunyah_vm_exit_info;
 int gunyah_vm_exit_status(struct gunyah_vm *ghvm,
 			  struct gunyah_vm_exit_info *info);
 wait_queue_head_t *gunyah_vm_status_waitqueue(struct gunyah_vm *ghvm);
+bool gunyah_vm_has_demand_paging(struct gunyah_vm *ghvm);
 
 struct gunyah_vm_io_handler;
 

@@ -382,9 +382,7 @@ static int gunyah_vm_rm_notification(struct notifier_block *nb,
 		    le16_to_cpu(status->vmid) != ghvm->vmid)
 			return NOTIFY_DONE;
 		spin_lock(&ghvm->status_lock);
-		ghvm->vm_status = status->vm_status;
-		if (status->vm_status == GUNYAH_RM_VM_STATUS_EXITED)
-			ghvm->exited = true;
+		WRITE_ONCE(ghvm->vm_status, status->vm_status);
 		spin_unlock(&ghvm->status_lock);
 		break;
 	case GUNYAH_RM_NOTIFICATION_VM_EXITED:
@@ -400,7 +398,7 @@ static int gunyah_vm_rm_notification(struct notifier_block *nb,
 		ghvm->exit_info.reason_size = reason_size;
 		memcpy(ghvm->exit_info.reason, exited->exit_reason,
 		       reason_size);
-		ghvm->exited = true;
+		WRITE_ONCE(ghvm->exited, true);
 		spin_unlock(&ghvm->status_lock);
 		gunyah_vm_report_exit(ghvm);
 		break;
@@ -410,6 +408,89 @@ static int gunyah_vm_rm_notification(struct notifier_block *nb,
 	wake_up_all(&ghvm->status_wait);
 	return NOTIFY_OK;
 }
+
+/**
+ * gunyah_vm_exit_status() - Whether and how the VM has exited
+ * @ghvm: the VM
+ * @info: filled, when the VM has exited, with why (zeroed when the RM gave
+ *        no reason, as for %GUNYAH_VM_STATUS_LOAD_FAILED)
+ *
+ * The VM has exited once the RM sent VM_EXITED for it: its exit types 4, 5
+ * and 6 (watchdog bite, software error, asynchronous hardware error) are
+ * %GUNYAH_VM_STATUS_CRASHED, the others %GUNYAH_VM_STATUS_EXITED. A VM
+ * whose initialisation the RM reported as failed is
+ * %GUNYAH_VM_STATUS_LOAD_FAILED. A VM_STATUS of EXITED alone does not count:
+ * the RM sends it just before VM_EXITED, which carries the reason.
+ *
+ * The common answer, "not exited", takes no lock, so that vCPUs may ask
+ * on every run.
+ *
+ * Context: Any context but hard interrupt; takes the VM's status lock.
+ * Return: 0 while the VM has not exited, else a GUNYAH_VM_STATUS_* value.
+ */
+int gunyah_vm_exit_status(struct gunyah_vm *ghvm,
+			  struct gunyah_vm_exit_info *info)
+{
+	int status = 0;
+
+	if (!READ_ONCE(ghvm->exited) &&
+	    READ_ONCE(ghvm->vm_status) != GUNYAH_RM_VM_STATUS_INIT_FAILED)
+		return 0;
+
+	spin_lock(&ghvm->status_lock);
+	if (ghvm->exited) {
+		*info = ghvm->exit_info;
+		switch (info->type) {
+		case GUNYAH_RM_VM_EXIT_WATCHDOG_BITE:
+		case GUNYAH_RM_VM_EXIT_SOFTWARE_ERROR:
+		case GUNYAH_RM_VM_EXIT_ASYNC_HW_ERROR:
+			status = GUNYAH_VM_STATUS_CRASHED;
+			break;
+		default:
+			status = GUNYAH_VM_STATUS_EXITED;
+		}
+	} else if (ghvm->vm_status == GUNYAH_RM_VM_STATUS_INIT_FAILED) {
+		memset(info, 0, sizeof(*info));
+		status = GUNYAH_VM_STATUS_LOAD_FAILED;
+	}
+	spin_unlock(&ghvm->status_lock);
+	return status;
+}
+EXPORT_SYMBOL_GPL(gunyah_vm_exit_status);
+
+/**
+ * gunyah_vm_status_waitqueue() - Where to wait for the VM's status to change
+ * @ghvm: the VM
+ *
+ * The queue is woken on every status the RM reports for the VM (VM_STATUS
+ * and VM_EXITED), so a waiter can recheck gunyah_vm_exit_status(). A
+ * function may also wake it to make its own waiters recheck their
+ * conditions.
+ *
+ * Return: the VM's status wait queue; it lives as long as the VM.
+ */
+wait_queue_head_t *gunyah_vm_status_waitqueue(struct gunyah_vm *ghvm)
+{
+	return &ghvm->status_wait;
+}
+EXPORT_SYMBOL_GPL(gunyah_vm_status_waitqueue);
+
+/**
+ * gunyah_vm_has_demand_paging() - Whether the VM's memory is demand paged
+ * @ghvm: the VM
+ *
+ * True when the RM has demand paging (the VM manager then uses it for every
+ * VM): its hypervisor then reports page faults of the guest and honours
+ * the resume actions RETRY and FAULT after a VMMIO or page-fault run state.
+ *
+ * Context: Process context; may ask the RM once, the first time.
+ * Return: true if it has.
+ */
+bool gunyah_vm_has_demand_paging(struct gunyah_vm *ghvm)
+{
+	return gunyah_vm_mgr_has(ghvm->mgr, GUNYAH_RM_DEMAND_PAGING);
+}
+EXPORT_SYMBOL_GPL(gunyah_vm_has_demand_paging);
 
 static enum gunyah_rm_vm_status gunyah_vm_status(struct gunyah_vm *ghvm)
 {
@@ -438,7 +519,7 @@ static enum gunyah_rm_vm_status gunyah_vm_query_status(struct gunyah_vm *ghvm)
 		return gunyah_vm_status(ghvm);
 
 	spin_lock(&ghvm->status_lock);
-	ghvm->vm_status = status;
+	WRITE_ONCE(ghvm->vm_status, status);
 	spin_unlock(&ghvm->status_lock);
 	return status;
 }
@@ -782,7 +863,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 		return ret;
 	}
 	WRITE_ONCE(ghvm->vmid, ret);
-	ghvm->vm_status = GUNYAH_RM_VM_STATUS_LOAD;
+	WRITE_ONCE(ghvm->vm_status, GUNYAH_RM_VM_STATUS_LOAD);
 
 	ret = gunyah_vm_give_all_memory(ghvm, dtb_binding, demand_paging);
 	if (ret)

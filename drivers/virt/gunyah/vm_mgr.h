@@ -123,10 +123,12 @@ enum gunyah_rm_option {
  * @teardown_work: tears the VM down once @kref drops to zero
  * @nb: our notifier on @rm, registered while a VMID is held
  * @vmid: the VMID, %GUNYAH_VMID_INVAL until the VM starts
- * @status_lock: protects @vm_status and @exit_info
+ * @status_lock: protects @vm_status, @exit_info and @exited; the latter two
+ *               are also read without it to tell quickly that nothing
+ *               changed (written with WRITE_ONCE())
  * @vm_status: the last status the RM reported
  * @exit_info: why the VM exited, once the RM said so
- * @exited: the RM reported the VM exited (status EXITED or VM_EXITED)
+ * @exited: the RM sent VM_EXITED: @exit_info is valid
  * @status_wait: woken when @vm_status or @exited changes
  * @lock: serialises configuration, start and functions: protects
  *        @lifecycle, @dtb, @boot_regs, @boot_set, @functions
@@ -155,7 +157,7 @@ struct gunyah_vm {
 	struct notifier_block nb;
 	u16 vmid;
 
-	spinlock_t status_lock;	/* @vm_status, @exit_info */
+	spinlock_t status_lock;	/* @vm_status, @exit_info, @exited */
 	enum gunyah_rm_vm_status vm_status;
 	struct gunyah_vm_exit_info exit_info;
 	bool exited;
