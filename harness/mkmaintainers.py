@@ -28,6 +28,8 @@ STEPS = [
     ["drivers/virt/gunyah/vm_mgr_sim_test.c",
      "drivers/virt/gunyah/vm_mgr_test.c",
      "drivers/virt/gunyah/vm_mgr_test_fn.c"],
+    ["drivers/virt/gunyah/gunyah_vcpu.c", "drivers/virt/gunyah/gunyah_vcpu.h",
+     "drivers/virt/gunyah/gunyah_vcpu_test.c"],
     ["drivers/virt/gunyah/gunyah_irqfd.c"],
     ["drivers/virt/gunyah/gunyah_ioeventfd.c"],
     ["tools/testing/selftests/gunyah/"],
