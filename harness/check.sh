@@ -40,7 +40,7 @@ if bash "$H/build.sh" test; then
 		--expect-suite gunyah_vm_mgr --expect-suite gunyah_vm_mgr_sim \
 		--expect-suite harness_boot \
 		$(for p in public full; do
-			for t in dev vm mem guest_mem lifecycle fn_registry; do
+			for t in dev vm mem guest_mem lifecycle fn_registry vcpu irqfd_io; do
 				echo --expect-suite "gunyah_${t}_$p"
 			done
 		  done) \

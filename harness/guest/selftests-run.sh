@@ -5,7 +5,7 @@
 # whose cases are the program's own TAP results, indented one level.
 cd "$(dirname "$0")" || exit 1
 
-tests="gunyah_dev_test gunyah_vm_test gunyah_mem_test gunyah_guest_mem_test gunyah_lifecycle_test gunyah_fn_registry_test"
+tests="gunyah_dev_test gunyah_vm_test gunyah_mem_test gunyah_guest_mem_test gunyah_lifecycle_test gunyah_fn_registry_test gunyah_vcpu_test gunyah_irqfd_io_test"
 profiles="public full"
 sim=/sys/kernel/debug/gunyah_sim
 
