@@ -2,7 +2,7 @@
 /*
  * Assertions and helpers of the tests that run simulated guests. Include
  * after kselftest_harness.h and gunyah_util.h; the macros expect a fixture
- * with a struct gh_guest g and a struct gh_prog p.
+ * with a struct gh_guest g.
  */
 #ifndef SELFTEST_GUNYAH_GUEST_TEST_H
 #define SELFTEST_GUNYAH_GUEST_TEST_H
@@ -95,32 +95,53 @@ static inline void __expect_status(struct __test_metadata *_metadata,
 #define EXPECT_STATUS(i, s, t, w) \
 	__expect_status(_metadata, self->g.run[i], s, t, w)
 
+static inline void __run_to_write(struct __test_metadata *_metadata,
+				  struct gh_guest *g, unsigned int i,
+				  uint64_t addr, uint32_t len, uint64_t data)
+{
+	__run(_metadata, g->vcpu[i]);
+	__expect_mmio(_metadata, g->run[i], true, addr, len);
+	EXPECT_EQ(data, gh_mmio_data(g->run[i])) TH_LOG("%s", exit_str(g->run[i]));
+}
+
 /* Run vCPU @i to the MMIO write of @data to @addr with width @len */
-#define RUN_TO_WRITE(i, addr, len, data) do {				\
-	RUN(i);								\
-	EXPECT_MMIO(i, true, addr, len);				\
-	EXPECT_EQ((uint64_t)(data), gh_mmio_data(self->g.run[i]))	\
-		TH_LOG("%s", exit_str(self->g.run[i]));			\
-} while (0)
+#define RUN_TO_WRITE(i, addr, len, data) \
+	__run_to_write(_metadata, &self->g, i, addr, len, data)
 
-/* Build the fixture's guest, not started; skip without the vCPU function */
-#define GUEST_SETUP(nr, flags) do {					\
-	int __ret = gh_guest_setup(&self->g, &self->p, nr, flags);	\
-	if (gh_guest_no_vcpu_fn(&self->g, __ret))			\
-		SKIP(return, NO_VCPU_FN);				\
-	ASSERT_EQ(0, __ret) TH_LOG("%s: %s", self->g.failed, strerror(-__ret)); \
-} while (0)
+/*
+ * Build the guest, not started: true if the test was skipped because the
+ * kernel has no vCPU function.
+ */
+static inline bool guest_setup(struct __test_metadata *_metadata,
+			       struct gh_guest *g, const struct gh_prog *p,
+			       unsigned int nr_vcpus, unsigned int flags)
+{
+	int ret = gh_guest_setup(g, p, nr_vcpus, flags);
 
-#define GUEST_START() do {						\
-	int __ret = gh_guest_start(&self->g);				\
-	ASSERT_EQ(0, __ret) TH_LOG("GUNYAH_VM_START: %s", strerror(-__ret)); \
-} while (0)
+	if (gh_guest_no_vcpu_fn(g, ret))
+		SKIP(return true, NO_VCPU_FN);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", g->failed, strerror(-ret));
+	return false;
+}
 
-/* Build and start the fixture's guest; skip without the vCPU function */
-#define GUEST_UP(nr, flags) do {					\
-	GUEST_SETUP(nr, flags);						\
-	GUEST_START();							\
-} while (0)
+static inline void guest_start(struct __test_metadata *_metadata,
+			       struct gh_guest *g)
+{
+	int ret = gh_guest_start(g);
+
+	ASSERT_EQ(0, ret) TH_LOG("GUNYAH_VM_START: %s", strerror(-ret));
+}
+
+/* Build and start the guest: true if the test was skipped */
+static inline bool guest_up(struct __test_metadata *_metadata,
+			    struct gh_guest *g, const struct gh_prog *p,
+			    unsigned int nr_vcpus, unsigned int flags)
+{
+	if (guest_setup(_metadata, g, p, nr_vcpus, flags))
+		return true;
+	guest_start(_metadata, g);
+	return false;
+}
 
 /* A thread in GUNYAH_VCPU_RUN */
 struct runner {

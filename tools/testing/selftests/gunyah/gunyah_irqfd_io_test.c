@@ -20,13 +20,17 @@
 #define NO_IRQFD_FN	"no irqfd function (GUNYAH_FN_IRQFD) in this kernel"
 #define NO_IOEVENTFD_FN	"no ioeventfd function (GUNYAH_FN_IOEVENTFD) in this kernel"
 
-/* Add an irqfd to the fixture's VM; skip without the function */
-#define ADD_IRQFD(fd, flags) do {					\
-	int __ret = gh_add_irqfd(self->g.v.vm, fd, GH_BELL_LABEL, flags); \
-	if (gh_fn_missing(__ret))					\
-		SKIP(return, NO_IRQFD_FN);				\
-	ASSERT_EQ(0, __ret) TH_LOG("irqfd: %s", strerror(-__ret));	\
-} while (0)
+/* Add an irqfd for the doorbell: true if skipped for want of the function */
+static bool add_irqfd(struct __test_metadata *_metadata, int vm, int fd,
+		      uint32_t flags)
+{
+	int ret = gh_add_irqfd(vm, fd, GH_BELL_LABEL, flags);
+
+	if (gh_fn_missing(ret))
+		SKIP(return true, NO_IRQFD_FN);
+	ASSERT_EQ(0, ret) TH_LOG("irqfd: %s", strerror(-ret));
+	return false;
+}
 
 static int signal_eventfd(int fd)
 {
@@ -119,9 +123,11 @@ TEST_F(irqfd, wakes_sleeping_vcpu)
 	struct delayed_write w = { .fd = self->efd, .ms = SLEEP_MS };
 
 	bell_program(&self->p, false);
-	GUEST_SETUP(1, 0);
-	ADD_IRQFD(self->efd, variant->flags);
-	GUEST_START();
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
+	if (add_irqfd(_metadata, self->g.v.vm, self->efd, variant->flags))
+		return;
+	guest_start(_metadata, &self->g);
 
 	ASSERT_EQ(0, pthread_create(&w.thread, NULL, delayed_write_fn, &w));
 	RUN_TO_WRITE(0, M(1), 8, variant->flags_seen);
@@ -139,10 +145,12 @@ TEST_F(irqfd, wakes_sleeping_vcpu)
 TEST_F(irqfd, signalled_before_start)
 {
 	bell_program(&self->p, false);
-	GUEST_SETUP(1, 0);
-	ADD_IRQFD(self->efd, variant->flags);
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
+	if (add_irqfd(_metadata, self->g.v.vm, self->efd, variant->flags))
+		return;
 	ASSERT_EQ(0, signal_eventfd(self->efd));
-	GUEST_START();
+	guest_start(_metadata, &self->g);
 
 	RUN_TO_WRITE(0, M(1), 8, variant->flags_seen);
 	/* Once only: the guest waits for the second. */
@@ -161,9 +169,11 @@ TEST_F(irqfd, eventfd_closed)
 
 	r.data = variant->flags_seen;
 	bell_program(&self->p, true);
-	GUEST_SETUP(1, 0);
-	ADD_IRQFD(self->efd, variant->flags);
-	GUEST_START();
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
+	if (add_irqfd(_metadata, self->g.v.vm, self->efd, variant->flags))
+		return;
+	guest_start(_metadata, &self->g);
 
 	ASSERT_EQ(0, runner_start(&r, self->g.vcpu[0], self->g.run[0]));
 	gh_sleep_ms(SLEEP_MS);
@@ -198,9 +208,11 @@ TEST_F(irqfd, remove_while_running)
 
 	r.data = variant->flags_seen;
 	bell_program(&self->p, true);
-	GUEST_SETUP(1, 0);
-	ADD_IRQFD(self->efd, variant->flags);
-	GUEST_START();
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
+	if (add_irqfd(_metadata, self->g.v.vm, self->efd, variant->flags))
+		return;
+	guest_start(_metadata, &self->g);
 	gh_signal_ignore(SIGUSR1);
 
 	/* Rung once, to see that it works. */
@@ -243,23 +255,65 @@ FIXTURE_VARIANT(ioeventfd) {
 	uint64_t value;		/* the datamatch value, within len bytes */
 };
 
-#define IO_VARIANT(l, name, dm, v)				\
-	FIXTURE_VARIANT_ADD(ioeventfd, len##l##_##name) {	\
-		.len = l,					\
-		.datamatch = dm,				\
-		.value = v,					\
-	}
+FIXTURE_VARIANT_ADD(ioeventfd, len0_any) {
+	.len = 0,
+	.datamatch = false,
+	.value = 0x5a,
+};
 
-IO_VARIANT(0, any, false, 0x5a);
-IO_VARIANT(0, datamatch, true, 0x5a);
-IO_VARIANT(1, any, false, 0x11);
-IO_VARIANT(1, datamatch, true, 0x11);
-IO_VARIANT(2, any, false, 0x2211);
-IO_VARIANT(2, datamatch, true, 0x2211);
-IO_VARIANT(4, any, false, 0x44332211);
-IO_VARIANT(4, datamatch, true, 0x44332211);
-IO_VARIANT(8, any, false, 0x8877665544332211ULL);
-IO_VARIANT(8, datamatch, true, 0x8877665544332211ULL);
+FIXTURE_VARIANT_ADD(ioeventfd, len0_datamatch) {
+	.len = 0,
+	.datamatch = true,
+	.value = 0x5a,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len1_any) {
+	.len = 1,
+	.datamatch = false,
+	.value = 0x11,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len1_datamatch) {
+	.len = 1,
+	.datamatch = true,
+	.value = 0x11,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len2_any) {
+	.len = 2,
+	.datamatch = false,
+	.value = 0x2211,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len2_datamatch) {
+	.len = 2,
+	.datamatch = true,
+	.value = 0x2211,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len4_any) {
+	.len = 4,
+	.datamatch = false,
+	.value = 0x44332211,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len4_datamatch) {
+	.len = 4,
+	.datamatch = true,
+	.value = 0x44332211,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len8_any) {
+	.len = 8,
+	.datamatch = false,
+	.value = 0x8877665544332211ULL,
+};
+
+FIXTURE_VARIANT_ADD(ioeventfd, len8_datamatch) {
+	.len = 8,
+	.datamatch = true,
+	.value = 0x8877665544332211ULL,
+};
 
 FIXTURE_SETUP(ioeventfd)
 {
@@ -316,7 +370,8 @@ TEST_F(ioeventfd, writes)
 	}
 	gh_store(&self->p, 4, IO_SENTINEL, 0xdead);
 	gh_poweroff(&self->p, 0);
-	GUEST_SETUP(1, 0);
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	ret = gh_add_ioeventfd(self->g.v.vm, self->efd, IO_ADDR, variant->len,
 			       flags, variant->datamatch ? variant->value : 0);
 	if (gh_fn_missing(ret))
@@ -325,7 +380,7 @@ TEST_F(ioeventfd, writes)
 	if (!variant->len && variant->datamatch && ret == -EINVAL)
 		SKIP(return, "datamatch with len 0 (any length) is refused");
 	ASSERT_EQ(0, ret) TH_LOG("ioeventfd: %s", strerror(-ret));
-	GUEST_START();
+	guest_start(_metadata, &self->g);
 	run = self->g.run[0];
 
 	for (next = 0;; next++) {
@@ -382,12 +437,13 @@ TEST_F(remove, ioeventfd_while_running)
 
 	gh_store(&self->p, 4, IO_ADDR, 1);
 	gh_jump(&self->p, 0);
-	GUEST_SETUP(1, 0);
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	ret = gh_add_ioeventfd(self->g.v.vm, self->efd, IO_ADDR, 4, 0, 0);
 	if (gh_fn_missing(ret))
 		SKIP(return, NO_IOEVENTFD_FN);
 	ASSERT_EQ(0, ret) TH_LOG("ioeventfd: %s", strerror(-ret));
-	GUEST_START();
+	guest_start(_metadata, &self->g);
 
 	ASSERT_EQ(0, runner_start(&r, self->g.vcpu[0], self->g.run[0]));
 	gh_sleep_ms(SLEEP_MS);
@@ -413,35 +469,37 @@ TEST_F(remove, ioeventfd_while_running)
  * later run.
  */
 static void remove_vcpu_while_running(struct __test_metadata *_metadata,
-				      FIXTURE_DATA(remove) *self)
+				      struct gh_guest *g,
+				      const struct gh_prog *p)
 {
 	struct runner r = {};
 
-	GUEST_UP(1, 0);
-	ASSERT_EQ(0, runner_start(&r, self->g.vcpu[0], self->g.run[0]));
+	if (guest_up(_metadata, g, p, 1, 0))
+		return;
+	ASSERT_EQ(0, runner_start(&r, g->vcpu[0], g->run[0]));
 	gh_sleep_ms(SLEEP_MS);
 	ASSERT_FALSE(runner_done(&r)) TH_LOG("%s", r.ret ? strerror(-r.ret) :
 					     exit_str(r.run));
 
-	EXPECT_EQ(0, gh_remove_vcpu(self->g.v.vm, 0));
+	EXPECT_EQ(0, gh_remove_vcpu(g->v.vm, 0));
 	ASSERT_TRUE(runner_wait(&r, RUN_MS)) TH_LOG("the runner stays in VCPU_RUN");
 	EXPECT_EQ(-ENODEV, r.ret) TH_LOG("%s", r.ret ? strerror(-r.ret) :
 					 exit_str(r.run));
-	EXPECT_EQ(-ENODEV, gh_vcpu_run(self->g.vcpu[0]));
+	EXPECT_EQ(-ENODEV, gh_vcpu_run(g->vcpu[0]));
 }
 
 TEST_F(remove, vcpu_while_sleeping)
 {
 	gh_wait_bell(&self->p, GH_BELL_LABEL);
 	gh_poweroff(&self->p, 0);
-	remove_vcpu_while_running(_metadata, self);
+	remove_vcpu_while_running(_metadata, &self->g, &self->p);
 }
 
 TEST_F(remove, vcpu_while_looping)
 {
 	gh_yield(&self->p);
 	gh_jump(&self->p, 0);
-	remove_vcpu_while_running(_metadata, self);
+	remove_vcpu_while_running(_metadata, &self->g, &self->p);
 }
 
 TEST_HARNESS_MAIN

@@ -694,11 +694,12 @@ void gh_guest_close(struct gh_guest *g)
 	gh_vm_close(&g->v);
 }
 
-static __thread volatile sig_atomic_t gh_timer_fired;
+/* Set by the signal of this thread's gh_vcpu_run_timeout() timer */
+static __thread int gh_timer_fired;
 
 static void gh_timer_handler(int sig)
 {
-	gh_timer_fired = 1;
+	__atomic_store_n(&gh_timer_fired, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -726,7 +727,7 @@ int gh_vcpu_run_timeout(int vcpu, unsigned int ms)
 	sev.sigev_notify_thread_id = syscall(SYS_gettid);
 	if (timer_create(CLOCK_MONOTONIC, &sev, &timer))
 		return -errno;
-	gh_timer_fired = 0;
+	__atomic_store_n(&gh_timer_fired, 0, __ATOMIC_RELAXED);
 	if (timer_settime(timer, 0, &its, NULL)) {
 		ret = -errno;
 		timer_delete(timer);
@@ -734,7 +735,7 @@ int gh_vcpu_run_timeout(int vcpu, unsigned int ms)
 	}
 	ret = gh_vcpu_run(vcpu);
 	timer_delete(timer);
-	if (ret == -EINTR && gh_timer_fired)
+	if (ret == -EINTR && __atomic_load_n(&gh_timer_fired, __ATOMIC_RELAXED))
 		return -ETIMEDOUT;
 	return ret;
 }

@@ -172,8 +172,8 @@ struct gh_guest {
 };
 
 /* Flags of gh_guest_setup() */
-#define GH_GUEST_ONE_BINDING	(1U << 0)	/* no separate data binding */
-#define GH_GUEST_DATA_SHARED	(1U << 1)	/* share the data binding */
+#define GH_GUEST_ONE_BINDING	0x1U	/* no separate data binding */
+#define GH_GUEST_DATA_SHARED	0x2U	/* share the data binding */
 
 void gh_prog_init(struct gh_prog *p);
 unsigned int gh_emit(struct gh_prog *p, uint32_t op, uint32_t arg,

@@ -125,15 +125,18 @@ static int bench_mmio(double *mmio_ns)
 	t1 = gh_now_ns();
 	null_ns = per_iter_ns(t0, t1, iters);
 
-	printf("bench: mmio_exit_ns=%.0f null_ioctl_ns=%.0f ratio=%.2f goal<=1.3 iterations=%lu\n",
-	       *mmio_ns, null_ns, *mmio_ns / null_ns, iters);
-	if (counters)
-		printf("bench: hypercalls_per_mmio_exit=%.3f vcpu_run_per_mmio_exit=%.3f goal=1 exits=%lu\n",
-		       (double)(calls1 - calls0) / iters,
+	printf("bench: mmio_exit_ns=%.0f null_ioctl_ns=%.0f", *mmio_ns, null_ns);
+	printf(" ratio=%.2f goal<=1.3 iterations=%lu\n", *mmio_ns / null_ns,
+	       iters);
+	if (counters) {
+		printf("bench: hypercalls_per_mmio_exit=%.3f",
+		       (double)(calls1 - calls0) / iters);
+		printf(" vcpu_run_per_mmio_exit=%.3f goal=1 exits=%lu\n",
 		       (double)(runs1 - runs0) / iters, iters);
-	else
+	} else {
 		printf("bench: hypercalls_per_mmio_exit=unavailable (no %s)\n",
 		       GUNYAH_SIM_HYPERCALLS);
+	}
 out:
 	gh_guest_close(&g);
 	return ret;
@@ -205,8 +208,9 @@ static int bench_ioeventfd(void)
 	t1 = gh_now_ns();
 	user_ns = per_iter_ns(t0, t1, iters);
 
-	printf("bench: ioeventfd_write_ns=%.0f userspace_write_ns=%.0f ratio=%.2f goal>=3 iterations=%lu\n",
-	       io_ns, user_ns, user_ns / io_ns, iters);
+	printf("bench: ioeventfd_write_ns=%.0f userspace_write_ns=%.0f",
+	       io_ns, user_ns);
+	printf(" ratio=%.2f goal>=3 iterations=%lu\n", user_ns / io_ns, iters);
 out:
 	gh_guest_close(&g);
 	close(efd);
@@ -263,8 +267,8 @@ static int bench_irqfd(void)
 	t1 = gh_now_ns();
 	if (counters)
 		counters = !gh_sim_hypercalls(&calls1, &runs1);
-	printf("bench: irqfd_signals_per_s=%.0f (eventfd writes, each ringing the doorbell; vCPU not running) ",
-	       iters * 1e9 / (t1 - t0));
+	printf("bench: irqfd_signals_per_s=%.0f", iters * 1e9 / (t1 - t0));
+	printf(" (eventfd writes, each ringing the doorbell; vCPU not running) ");
 	if (counters)
 		printf("hypercalls_per_signal=%.3f\n",
 		       (double)(calls1 - calls0) / iters);
@@ -287,8 +291,9 @@ static int bench_irqfd(void)
 			goto out;
 	}
 	t1 = gh_now_ns();
-	printf("bench: irqfd_roundtrips_per_s=%.0f (eventfd write, guest acknowledges the doorbell and stores to MMIO, exit) iterations=%lu\n",
-	       trips * 1e9 / (t1 - t0), trips);
+	printf("bench: irqfd_roundtrips_per_s=%.0f", trips * 1e9 / (t1 - t0));
+	printf(" (eventfd write; the guest acknowledges the doorbell, stores to MMIO;");
+	printf(" exit) iterations=%lu\n", trips);
 out:
 	gh_guest_close(&g);
 	close(efd);
@@ -302,7 +307,7 @@ static const char *sim_profile(void)
 	FILE *f = fopen(GUNYAH_SIM_PROFILE, "r");
 
 	if (!f || !fgets(buf, sizeof(buf), f))
-		strcpy(buf, "unknown");
+		snprintf(buf, sizeof(buf), "unknown");
 	if (f)
 		fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';

@@ -44,7 +44,8 @@ TEST_F(vcpu, run_page)
 	struct gunyah_vcpu_run *run;
 
 	gh_poweroff(&self->p, 3);
-	GUEST_SETUP(1, 0);
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	EXPECT_EQ((int)page_size(), gh_ioctl_val(self->g.vcpu[0],
 						 GUNYAH_VCPU_MMAP_SIZE, 0));
 	run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -72,7 +73,8 @@ TEST_F(vcpu, mmio_write_widths)
 	for (i = 0; i < 4; i++)
 		gh_store(&self->p, widths[i], M(widths[i]), val);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	for (i = 0; i < 4; i++) {
 		uint64_t mask = widths[i] == 8 ? ~0ULL :
@@ -104,7 +106,8 @@ TEST_F(vcpu, mmio_read_widths)
 		gh_store_acc(&self->p, 8, M(32));
 	}
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	for (i = 0; i < 4; i++) {
 		RUN(0);
@@ -125,7 +128,8 @@ TEST_F(vcpu, poweroff_status)
 
 	gh_store(&self->p, 4, M(1), 1);
 	gh_poweroff(&self->p, 0x1234);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	RUN_TO_WRITE(0, M(1), 4, 1);
 	for (i = 0; i < 3; i++) {
@@ -145,7 +149,8 @@ TEST_F(vcpu, crash_status)
 	gh_store(&self->p, 4, M(1), 1);
 	gh_crash(&self->p);
 	gh_store(&self->p, 4, M(2), 2);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	RUN_TO_WRITE(0, M(1), 4, 1);
 	for (i = 0; i < 3; i++) {
@@ -163,7 +168,8 @@ TEST_F(vcpu, invalid_instruction_crashes)
 	gh_store(&self->p, 4, M(1), 1);
 	gh_emit(&self->p, 0x7fff, 0, 0, 0);
 	gh_store(&self->p, 4, M(2), 2);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	RUN_TO_WRITE(0, M(1), 4, 1);
 	RUN(0);
@@ -176,7 +182,8 @@ TEST_F(vcpu, reset_status)
 
 	gh_reset(&self->p, false, 0);
 	gh_store(&self->p, 4, M(2), 2);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	for (i = 0; i < 2; i++) {
 		RUN(0);
@@ -191,7 +198,8 @@ TEST_F(vcpu, reset2_status)
 
 	gh_reset(&self->p, true, 0x80000005);
 	gh_store(&self->p, 4, M(2), 2);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	for (i = 0; i < 2; i++) {
 		RUN(0);
@@ -221,7 +229,8 @@ TEST_F(vcpu, data_memory_without_exit)
 	gh_load(&self->p, 2, b);
 	gh_store_acc(&self->p, 8, M(1));
 	gh_poweroff(&self->p, 0);
-	GUEST_SETUP(1, 0);
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	ASSERT_EQ(0, gh_mem_write(self->g.v.mem, a - GUEST_BASE, &val,
 				  sizeof(val)));
 	ASSERT_EQ(0, gh_guest_start(&self->g));
@@ -255,7 +264,8 @@ TEST_F(vcpu, missing_memory)
 	gh_load(&self->p, 8, addr);
 	gh_store_acc(&self->p, 8, M(2));
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	run = self->g.run[0];
 
 	RUN_TO_WRITE(0, M(1), 4, 1);
@@ -287,10 +297,11 @@ TEST_F(vcpu, page_fault_exit)
 	gh_load(&self->p, 8, addr);
 	gh_store_acc(&self->p, 8, M(1));
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	if (!self->g.demand_paging)
-		SKIP(return, "the %s RM has no demand paging: no PAGE_FAULT exits (see missing_memory)",
-		     gh_profile());
+		SKIP(return, "the %s RM has no demand paging: %s",
+		     gh_profile(), "no PAGE_FAULT exits (see missing_memory)");
 	run = self->g.run[0];
 	ASSERT_EQ(0, gh_unmap_mem(self->g.v.vm, self->g.v.mem, GH_GUEST_DATA,
 				  GH_GUEST_IMAGE_SIZE, GH_GUEST_DATA_SIZE));
@@ -325,7 +336,8 @@ TEST_F(vcpu, resume_retry)
 	gh_store_acc(&self->p, 4, M(4));
 	gh_store(&self->p, 4, M(2), 0x22);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	run = self->g.run[0];
 
 	RUN_TO_WRITE(0, M(1), 4, 0x11);
@@ -375,7 +387,8 @@ TEST_F(vcpu, resume_fault)
 	gh_store(&self->p, 4, M(1), 0x11);
 	gh_store(&self->p, 4, M(2), 0x22);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	run = self->g.run[0];
 
 	RUN_TO_WRITE(0, M(1), 4, 0x11);
@@ -405,7 +418,8 @@ TEST_F(vcpu, resume_unknown)
 	gh_store(&self->p, 4, M(1), 0x11);
 	gh_store(&self->p, 4, M(2), 0x22);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	run = self->g.run[0];
 
 	RUN_TO_WRITE(0, M(1), 4, 0x11);
@@ -435,7 +449,8 @@ TEST_F(vcpu, immediate_exit)
 	gh_store(&self->p, 4, M(1), 1);
 	gh_store(&self->p, 4, M(1), 2);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	run = self->g.run[0];
 	counters = !gh_sim_hypercalls(&calls0, &runs0);
 	if (!counters)
@@ -464,7 +479,7 @@ struct signaller {
 	pthread_t target;
 	pthread_t thread;
 	int delay_ms;
-	volatile int stop;
+	int stop;
 };
 
 /* Signal the target after a delay, and again until told to stop */
@@ -473,7 +488,7 @@ static void *signaller_fn(void *data)
 	struct signaller *s = data;
 
 	gh_sleep_ms(s->delay_ms);
-	while (!s->stop) {
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
 		pthread_kill(s->target, SIGUSR1);
 		gh_sleep_ms(100);
 	}
@@ -495,7 +510,8 @@ TEST_F(vcpu, signal_interrupts_wait)
 	gh_ack_bell(&self->p, GH_BELL_LABEL);
 	gh_store_acc(&self->p, 8, M(1));
 	gh_poweroff(&self->p, 0);
-	GUEST_SETUP(1, 0);
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, efd);
 	irqfd_ret = gh_add_irqfd(self->g.v.vm, efd, GH_BELL_LABEL, 0);
@@ -507,7 +523,7 @@ TEST_F(vcpu, signal_interrupts_wait)
 	gh_signal_ignore(SIGUSR1);
 	ASSERT_EQ(0, pthread_create(&s.thread, NULL, signaller_fn, &s));
 	ret = gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS);
-	s.stop = 1;
+	__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(s.thread, NULL);
 	ASSERT_EQ(-EINTR, ret) TH_LOG("%s", ret ? strerror(-ret) :
 				      exit_str(self->g.run[0]));
@@ -542,7 +558,8 @@ TEST_F_TIMEOUT(vcpu, concurrent_runners, 120)
 	gh_store(&self->p, 4, M(1), 0xc0ffee);
 	gh_loop(&self->p, 1);
 	gh_poweroff(&self->p, 9);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	for (i = 0; i < 2; i++) {
 		r[i].loop = true;
@@ -582,13 +599,14 @@ TEST_F(vcpu, concurrent_runner_waits)
 
 	gh_wait_bell(&self->p, GH_BELL_LABEL);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 	gh_signal_ignore(SIGUSR1);
 
 	ASSERT_EQ(0, runner_start(&r[0], self->g.vcpu[0], self->g.run[0]));
 	gh_sleep_ms(SLEEP_MS);
-	ASSERT_FALSE(runner_done(&r[0])) TH_LOG("the sleeping vCPU came back: %s",
-				       strerror(-r[0].ret));
+	ASSERT_FALSE(runner_done(&r[0]))
+		TH_LOG("the sleeping vCPU came back: %s", strerror(-r[0].ret));
 
 	/* With the vCPU asleep, the simulator counts no vcpu_run calls. */
 	counters = !gh_sim_hypercalls(&calls0, &runs0);
@@ -600,8 +618,8 @@ TEST_F(vcpu, concurrent_runner_waits)
 
 	ASSERT_EQ(0, runner_start(&r[1], self->g.vcpu[0], self->g.run[0]));
 	gh_sleep_ms(SLEEP_MS);
-	EXPECT_FALSE(runner_done(&r[1])) TH_LOG("the second runner came back: %s",
-				       strerror(-r[1].ret));
+	EXPECT_FALSE(runner_done(&r[1]))
+		TH_LOG("the second runner came back: %s", strerror(-r[1].ret));
 	if (stable) {
 		ASSERT_EQ(0, gh_sim_hypercalls(&calls2, &runs2));
 		EXPECT_EQ(runs1, runs2) TH_LOG("the second runner ran the vCPU");
@@ -622,7 +640,8 @@ TEST_F(vcpu, run_before_start)
 {
 	gh_store(&self->p, 4, M(1), 1);
 	gh_poweroff(&self->p, 0);
-	GUEST_SETUP(1, 0);
+	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	EXPECT_EQ(-ENODEV, gh_vcpu_run(self->g.vcpu[0]));
 	EXPECT_EQ(-ENODEV, gh_vcpu_run(self->g.vcpu[0]));
@@ -638,7 +657,8 @@ TEST_F(vcpu, run_after_remove)
 	gh_store(&self->p, 4, M(1), 1);
 	gh_store(&self->p, 4, M(1), 2);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	RUN_TO_WRITE(0, M(1), 4, 1);
 	ASSERT_EQ(0, gh_remove_vcpu(self->g.v.vm, 0));
@@ -666,7 +686,8 @@ TEST_F(vcpu, cpu_on_second_vcpu)
 	gh_cpu_off(&self->p);
 	gh_crash(&self->p);
 	ASSERT_EQ(4, second);
-	GUEST_UP(2, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 2, 0))
+		return;
 
 	/* Powered off, the second vCPU sleeps. */
 	r.addr = M(2);
@@ -674,8 +695,9 @@ TEST_F(vcpu, cpu_on_second_vcpu)
 	r.data = 0x22;
 	ASSERT_EQ(0, runner_start(&r, self->g.vcpu[1], self->g.run[1]));
 	gh_sleep_ms(SLEEP_MS);
-	EXPECT_FALSE(runner_done(&r)) TH_LOG("a vCPU never powered on came back: %s",
-				    r.ret ? strerror(-r.ret) : exit_str(r.run));
+	EXPECT_FALSE(runner_done(&r))
+		TH_LOG("a vCPU never powered on came back: %s",
+		       r.ret ? strerror(-r.ret) : exit_str(r.run));
 
 	RUN(0);
 	EXPECT_MMIO(0, false, M(1), 4);
@@ -687,8 +709,9 @@ TEST_F(vcpu, cpu_on_second_vcpu)
 	/* Off again, it sleeps until the VM exits. */
 	ASSERT_EQ(0, runner_start(&r, self->g.vcpu[1], self->g.run[1]));
 	gh_sleep_ms(SLEEP_MS);
-	EXPECT_FALSE(runner_done(&r)) TH_LOG("a vCPU powered off came back: %s",
-				    r.ret ? strerror(-r.ret) : exit_str(r.run));
+	EXPECT_FALSE(runner_done(&r))
+		TH_LOG("a vCPU powered off came back: %s",
+		       r.ret ? strerror(-r.ret) : exit_str(r.run));
 
 	RUN(0);
 	EXPECT_STATUS(0, GUNYAH_VM_STATUS_EXITED, EXIT_TYPE_OFF, 5U << 16);
@@ -709,7 +732,8 @@ TEST_F(vcpu, yield_block_in_kernel)
 	gh_loop(&self->p, 3);
 	gh_store(&self->p, 4, M(1), 7);
 	gh_poweroff(&self->p, 0);
-	GUEST_UP(1, 0);
+	if (guest_up(_metadata, &self->g, &self->p, 1, 0))
+		return;
 
 	RUN_TO_WRITE(0, M(1), 4, 7);
 	RUN(0);
