@@ -8,6 +8,7 @@
 #define SELFTEST_GUNYAH_GUEST_TEST_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -223,6 +224,22 @@ static inline bool runner_wait(struct runner *r, unsigned int ms)
 	}
 	pthread_join(r->thread, NULL);
 	return true;
+}
+
+/*
+ * Signal the runner (SIGUSR1, which must not restart system calls) until
+ * it comes back, for up to @ms; true if it did, joined.
+ */
+static inline bool runner_interrupt(struct runner *r, unsigned int ms)
+{
+	unsigned int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		pthread_kill(r->thread, SIGUSR1);
+		if (runner_wait(r, 100))
+			return true;
+	}
+	return false;
 }
 
 #endif /* SELFTEST_GUNYAH_GUEST_TEST_H */

@@ -228,8 +228,7 @@ TEST_F(irqfd, remove_while_running)
 	EXPECT_FALSE(runner_done(&r)) TH_LOG("a removed irqfd rang: %s",
 					     exit_str(r.run));
 
-	pthread_kill(r.thread, SIGUSR1);
-	ASSERT_TRUE(runner_wait(&r, RUN_MS)) TH_LOG("the runner ignores signals");
+	ASSERT_TRUE(runner_interrupt(&r, RUN_MS)) TH_LOG("the runner ignores signals");
 	EXPECT_EQ(-EINTR, r.ret);
 }
 
@@ -485,7 +484,7 @@ static void remove_vcpu_while_running(struct __test_metadata *_metadata,
 	ASSERT_TRUE(runner_wait(&r, RUN_MS)) TH_LOG("the runner stays in VCPU_RUN");
 	EXPECT_EQ(-ENODEV, r.ret) TH_LOG("%s", r.ret ? strerror(-r.ret) :
 					 exit_str(r.run));
-	EXPECT_EQ(-ENODEV, gh_vcpu_run(g->vcpu[0]));
+	EXPECT_EQ(-ENODEV, gh_vcpu_run_timeout(g->vcpu[0], RUN_MS));
 }
 
 TEST_F(remove, vcpu_while_sleeping)

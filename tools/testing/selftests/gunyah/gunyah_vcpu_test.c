@@ -54,7 +54,7 @@ TEST_F(vcpu, run_page)
 	ASSERT_EQ(0, gh_guest_start(&self->g));
 
 	run->immediate_exit = 1;
-	EXPECT_EQ(-EINTR, gh_vcpu_run(self->g.vcpu[0]));
+	EXPECT_EQ(-EINTR, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS));
 	EXPECT_EQ(1, self->g.run[0]->immediate_exit);
 	run->immediate_exit = 0;
 	RUN(0);
@@ -425,7 +425,7 @@ TEST_F(vcpu, resume_unknown)
 	RUN_TO_WRITE(0, M(1), 4, 0x11);
 	for (i = 0; i < sizeof(bad); i++) {
 		run->mmio.resume_action = bad[i];
-		EXPECT_EQ(-EINVAL, gh_vcpu_run(self->g.vcpu[0]))
+		EXPECT_EQ(-EINVAL, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS))
 			TH_LOG("resume action %u", bad[i]);
 	}
 	EXPECT_MMIO(0, true, M(1), 4);
@@ -459,8 +459,8 @@ TEST_F(vcpu, immediate_exit)
 
 	for (i = 1; i <= 2; i++) {
 		run->immediate_exit = 1;
-		EXPECT_EQ(-EINTR, gh_vcpu_run(self->g.vcpu[0]));
-		EXPECT_EQ(-EINTR, gh_vcpu_run(self->g.vcpu[0]));
+		EXPECT_EQ(-EINTR, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS));
+		EXPECT_EQ(-EINTR, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS));
 		if (counters) {
 			ASSERT_EQ(0, gh_sim_hypercalls(&calls1, &runs1));
 			EXPECT_EQ(runs0, runs1);
@@ -625,13 +625,11 @@ TEST_F(vcpu, concurrent_runner_waits)
 		EXPECT_EQ(runs1, runs2) TH_LOG("the second runner ran the vCPU");
 	}
 
-	pthread_kill(r[1].thread, SIGUSR1);
-	ASSERT_TRUE(runner_wait(&r[1], RUN_MS)) TH_LOG("the waiting runner ignores signals");
+	ASSERT_TRUE(runner_interrupt(&r[1], RUN_MS)) TH_LOG("the waiting runner ignores signals");
 	EXPECT_EQ(-EINTR, r[1].ret);
 	EXPECT_FALSE(runner_done(&r[0]));
 
-	pthread_kill(r[0].thread, SIGUSR1);
-	ASSERT_TRUE(runner_wait(&r[0], RUN_MS)) TH_LOG("the sleeping runner ignores signals");
+	ASSERT_TRUE(runner_interrupt(&r[0], RUN_MS)) TH_LOG("the sleeping runner ignores signals");
 	EXPECT_EQ(-EINTR, r[0].ret);
 }
 
@@ -643,8 +641,8 @@ TEST_F(vcpu, run_before_start)
 	if (guest_setup(_metadata, &self->g, &self->p, 1, 0))
 		return;
 
-	EXPECT_EQ(-ENODEV, gh_vcpu_run(self->g.vcpu[0]));
-	EXPECT_EQ(-ENODEV, gh_vcpu_run(self->g.vcpu[0]));
+	EXPECT_EQ(-ENODEV, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS));
+	EXPECT_EQ(-ENODEV, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS));
 	ASSERT_EQ(0, gh_guest_start(&self->g));
 	RUN_TO_WRITE(0, M(1), 4, 1);
 	RUN(0);
@@ -662,8 +660,8 @@ TEST_F(vcpu, run_after_remove)
 
 	RUN_TO_WRITE(0, M(1), 4, 1);
 	ASSERT_EQ(0, gh_remove_vcpu(self->g.v.vm, 0));
-	EXPECT_EQ(-ENODEV, gh_vcpu_run(self->g.vcpu[0]));
-	EXPECT_EQ(-ENODEV, gh_vcpu_run(self->g.vcpu[0]));
+	EXPECT_EQ(-ENODEV, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS));
+	EXPECT_EQ(-ENODEV, gh_vcpu_run_timeout(self->g.vcpu[0], RUN_MS));
 	EXPECT_EQ(-ENOENT, gh_remove_vcpu(self->g.v.vm, 0));
 }
 
