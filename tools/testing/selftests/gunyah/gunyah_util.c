@@ -561,6 +561,28 @@ int gh_mem_write(int mem, uint64_t offset, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Whether the Resource Manager pages guest memory in on demand, asked of a
+ * VM made for the purpose: 1 if it does, 0 if not, or a -errno.
+ */
+int gh_rm_demand_paging(void)
+{
+	int dev, vm, ret;
+
+	dev = gh_open_dev();
+	if (dev < 0)
+		return dev;
+	vm = gh_create_vm(dev);
+	if (vm < 0) {
+		close(dev);
+		return vm;
+	}
+	ret = gh_check_extension(vm, GUNYAH_CAP_DEMAND_PAGING);
+	close(vm);
+	close(dev);
+	return ret < 0 ? ret : ret > 0;
+}
+
 static const char gh_step_add_vcpu[] = "GUNYAH_VM_ADD_FUNCTION (vCPU)";
 
 void gh_guest_init(struct gh_guest *g)

@@ -287,6 +287,8 @@ static inline bool gh_fn_missing(int ret)
 
 int gh_mem_write(int mem, uint64_t offset, const void *buf, size_t len);
 
+int gh_rm_demand_paging(void);
+
 void gh_guest_init(struct gh_guest *g);
 int gh_guest_setup(struct gh_guest *g, const struct gh_prog *p,
 		   unsigned int nr_vcpus, unsigned int flags);
