@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# make bench: boot a kernel without the debug options, run the RM suite on
-# the simulated hypervisor and print its figures from that one run. QEMU
+# make bench: boot a kernel without the debug options, run the RM suite and
+# the vCPU benchmark (gunyah_vcpu_bench) on the simulated hypervisor and
+# print their figures from that one run. QEMU
 # emulates the CPU, so absolute rates are far below a real machine's.
 source "$(dirname "$0")/lib.sh"
 
 bash "$H/setup.sh"
 bash "$H/prepare.sh"
 bash "$H/build.sh" bench
+rm -rf "$B/out/bench/selftests"
+bash "$H/selftests.sh" bench
 bash "$H/initramfs.sh" bench
 logf=$B/out/bench/bench.log
 # Lending 1 GiB on top of fragmenting 2 GiB needs room.
@@ -31,3 +34,10 @@ while IFS= read -r f; do
 		echo "  ${f#figure: }"
 	fi
 done <<< "$figures"
+
+# gunyah_vcpu_bench: "bench: name=value ..." lines
+vcpu=$(grep -o 'bench: .*' "$logf" | tr -d '\r' || true)
+[ -n "$vcpu" ] || die "no vCPU figures (bench: lines) in $logf"
+echo "vCPU run loop, irqfd and ioeventfd on the simulated hypervisor (one run, under TCG):"
+sed 's/^bench: /  /' <<< "$vcpu"
+! grep -q '^bench: error' <<< "$vcpu" || die "the vCPU benchmark failed: see $logf"

@@ -2,7 +2,9 @@
 # selftests.sh VARIANT: build the Gunyah selftests (static arm64 binaries,
 # against the UAPI headers of the overlaid tree) and install them, the test
 # VM's devicetree and run.sh into build/out/VARIANT/selftests, which
-# initramfs.sh packs into /selftests.
+# initramfs.sh packs into /selftests. Programs that are not tests
+# (TEST_GEN_PROGS_EXTENDED, such as the benchmark) are installed too; run.sh
+# runs only its own list.
 source "$(dirname "$0")/lib.sh"
 
 variant=${1:?variant}
@@ -24,7 +26,8 @@ rm -rf "$dest"
 mkdir -p "$dest"
 for t in $(make -s -C "$B/src/tools/testing/selftests/gunyah" OUTPUT="$build" \
 		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		--eval='print-progs: ; @echo $(TEST_GEN_PROGS)' print-progs); do
+		--eval='print-progs: ; @echo $(TEST_GEN_PROGS) $(TEST_GEN_PROGS_EXTENDED)' \
+		print-progs); do
 	file -b "$t" | grep -q 'ARM aarch64.*statically linked' ||
 		die "$t is not a static arm64 binary"
 	cp "$t" "$dest/"
