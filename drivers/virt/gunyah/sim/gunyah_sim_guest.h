@@ -5,7 +5,8 @@
  * The simulator does not emulate arm64 instructions. A vCPU of a simulated
  * guest executes a small program instead, which the VMM puts in guest memory
  * like any guest image: the simulator reads it at the boot PC, from the
- * memory actually lent or shared to the VM, one instruction at a time.
+ * memory actually lent or shared to the VM: the header once, when the
+ * first vCPU first runs, then one instruction at a time.
  *
  * This header is included by the simulator and by userspace (selftests,
  * program generators), so it uses only the fixed-width types of

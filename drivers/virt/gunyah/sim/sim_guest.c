@@ -103,6 +103,7 @@ struct gunyah_sim_guest_vcpu {
  * @full: the RM had the full profile when the VM started: page faults and
  *        resume actions
  * @boot_pc: guest address of the program
+ * @count: instructions in the program, once its header was read
  * @mem_base: guest address of the image parcel
  * @mem_size: size of the image parcel
  * @nranges: entries in @ranges
@@ -127,6 +128,7 @@ struct gunyah_sim_guest {
 	enum gunyah_sim_guest_state state;
 	bool full;
 	u64 boot_pc;
+	u32 count;
 	u64 mem_base;
 	u64 mem_size;
 	unsigned int nranges;
@@ -798,18 +800,22 @@ static void gunyah_sim_guest_exec(struct gunyah_sim_guest *g,
 
 	BUILD_BUG_ON(sizeof(struct gunyah_sim_guest_header) != sizeof(hdr));
 	BUILD_BUG_ON(sizeof(struct gunyah_sim_guest_insn) != sizeof(insn));
-	if (!gunyah_sim_guest_access(g, g->boot_pc, hdr, sizeof(hdr), false,
-				     &fault)) {
-		gunyah_sim_guest_missing(g, v, fault, false, out, wake);
-		return;
+	/* The header is read once, like a loader would. */
+	if (!g->count) {
+		if (!gunyah_sim_guest_access(g, g->boot_pc, hdr, sizeof(hdr),
+					     false, &fault)) {
+			gunyah_sim_guest_missing(g, v, fault, false, out, wake);
+			return;
+		}
+		if (get_unaligned_le32(hdr) != GUNYAH_SIM_GUEST_MAGIC ||
+		    get_unaligned_le32(hdr + 4) != GUNYAH_SIM_GUEST_VERSION ||
+		    get_unaligned_le32(hdr + 12)) {
+			gunyah_sim_guest_crash(g, out, wake);
+			return;
+		}
+		g->count = get_unaligned_le32(hdr + 8);
 	}
-	count = get_unaligned_le32(hdr + 8);
-	if (get_unaligned_le32(hdr) != GUNYAH_SIM_GUEST_MAGIC ||
-	    get_unaligned_le32(hdr + 4) != GUNYAH_SIM_GUEST_VERSION ||
-	    get_unaligned_le32(hdr + 12)) {
-		gunyah_sim_guest_crash(g, out, wake);
-		return;
-	}
+	count = g->count;
 
 	for (n = 0; n < GUNYAH_SIM_GUEST_SLICE; n++) {
 		if (v->pc >= count) {
@@ -944,23 +950,25 @@ void gunyah_sim_vcpu_run(struct gunyah_sim *sim,
 	}
 	v = &g->vcpus[vcpu->index];
 
+	/* One critical section per call: this is every MMIO exit's path. */
+	hook = READ_ONCE(gunyah_sim_run_hook);
 	spin_lock_irqsave(&g->lock, flags);
 	busy = v->running;
-	v->running = true;
+	if (!busy && hook) {
+		v->running = true;
+		spin_unlock_irqrestore(&g->lock, flags);
+		hook(args->a1);
+		spin_lock_irqsave(&g->lock, flags);
+	}
+	if (!busy) {
+		err = gunyah_sim_guest_run(g, vcpu->index, resume, &out, wake);
+		v->running = false;
+	}
 	spin_unlock_irqrestore(&g->lock, flags);
 	if (busy) {
 		res->a0 = GUNYAH_ERROR_BUSY;
 		goto out_put;
 	}
-
-	hook = READ_ONCE(gunyah_sim_run_hook);
-	if (hook)
-		hook(args->a1);
-
-	spin_lock_irqsave(&g->lock, flags);
-	err = gunyah_sim_guest_run(g, vcpu->index, resume, &out, wake);
-	v->running = false;
-	spin_unlock_irqrestore(&g->lock, flags);
 	gunyah_sim_guest_wake(g, wake);
 
 	res->a0 = err;
