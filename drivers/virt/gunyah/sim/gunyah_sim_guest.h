@@ -71,7 +71,7 @@ struct gunyah_sim_guest_insn {
 };
 
 /* In @arg of STORE: store the accumulator instead of @data. */
-#define GUNYAH_SIM_GUEST_ACC		(1u << 8)
+#define GUNYAH_SIM_GUEST_ACC		0x100u
 /* The access width in @arg of LOAD and STORE: 1, 2, 4 or 8 bytes. */
 #define GUNYAH_SIM_GUEST_WIDTH_MASK	0xffu
 

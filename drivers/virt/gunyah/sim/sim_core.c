@@ -20,6 +20,7 @@
 #include <linux/moduleparam.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 
@@ -244,12 +245,21 @@ static void gunyah_sim_call(const struct arm_smccc_1_2_regs *args,
 			    struct arm_smccc_1_2_regs *res)
 {
 	u32 fn = args->a0;
+	u64 start;
 	int i;
 
 	*res = (struct arm_smccc_1_2_regs) { .a0 = SMCCC_RET_NOT_SUPPORTED };
 	atomic64_inc(&gunyah_sim->calls);
-	if (args->a0 == GUNYAH_HYPERCALL_VCPU_RUN)
+	if (args->a0 == GUNYAH_HYPERCALL_VCPU_RUN) {
 		atomic64_inc(&gunyah_sim->vcpu_runs);
+		if (READ_ONCE(gunyah_sim->timing)) {
+			start = ktime_get_ns();
+			gunyah_sim_vcpu_run(gunyah_sim, args, res);
+			atomic64_add(ktime_get_ns() - start,
+				     &gunyah_sim->vcpu_run_ns);
+			return;
+		}
+	}
 
 	if (upper_32_bits(args->a0) || (fn & GUNYAH_SIM_FN_MBZ))
 		return;
@@ -325,7 +335,8 @@ static int gunyah_sim_hypercalls_show(struct seq_file *s, void *unused)
 	u64 calls, vcpu_runs;
 
 	gunyah_sim_hypercall_count(&calls, &vcpu_runs);
-	seq_printf(s, "hypercalls %llu vcpu_run %llu\n", calls, vcpu_runs);
+	seq_printf(s, "hypercalls %llu vcpu_run %llu vcpu_run_ns %llu\n", calls,
+		   vcpu_runs, (u64)atomic64_read(&gunyah_sim->vcpu_run_ns));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(gunyah_sim_hypercalls);
@@ -372,6 +383,8 @@ static int __init gunyah_sim_init(void)
 	if (ret)
 		goto err_rm_exit;
 
+	debugfs_create_bool("timing", 0644, gunyah_sim_rm_debugfs(sim),
+			    &sim->timing);
 	debugfs_create_file("hypercalls", 0444, gunyah_sim_rm_debugfs(sim), sim,
 			    &gunyah_sim_hypercalls_fops);
 	pr_info("simulated Gunyah hypervisor ready (API v%u)\n", api_version);

@@ -103,6 +103,9 @@ struct gunyah_sim_intc {
  * @rm: the Resource Manager
  * @calls: hypercalls made, whatever their function ID
  * @vcpu_runs: vcpu_run calls among them
+ * @timing: measure the time spent answering vcpu_run (debugfs knob, for
+ *          the benchmark: it costs two clock reads per call)
+ * @vcpu_run_ns: that time, in nanoseconds, while @timing was on
  */
 struct gunyah_sim {
 	spinlock_t lock;	/* protects identity */
@@ -112,6 +115,8 @@ struct gunyah_sim {
 	struct gunyah_sim_rm *rm;
 	atomic64_t calls;
 	atomic64_t vcpu_runs;
+	bool timing;
+	atomic64_t vcpu_run_ns;
 };
 
 /**
