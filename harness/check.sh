@@ -69,6 +69,7 @@ else
 	result build-test-kernel fail
 fi
 
+bash "$H/docs.sh" || result docs fail "docs.sh stopped"
 bash "$H/series.sh" --check || result series fail "series.sh stopped"
 
 checks_passed=$(grep -c '^pass ' "$B/out/results" || true)

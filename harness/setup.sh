@@ -7,7 +7,7 @@ PACKAGES=(
 	"$PIN_PACKAGE" gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	libc6-dev-arm64-cross qemu-system-arm sparse bc bison flex libssl-dev
 	libelf-dev cpio ccache rsync kmod xz-utils python3 perl make gcc git
-	patch file device-tree-compiler
+	patch file device-tree-compiler python3-sphinx dt-schema yamllint
 )
 
 missing=()
