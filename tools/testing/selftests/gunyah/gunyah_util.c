@@ -515,8 +515,8 @@ int gh_remove_irqfd(int vm, uint32_t label)
 	return gh_fn(vm, false, GUNYAH_FN_IRQFD, sizeof(arg), &arg);
 }
 
-int gh_add_ioeventfd(int vm, int fd, uint64_t addr, uint32_t len,
-		     uint32_t flags, uint64_t datamatch)
+static int gh_ioeventfd(int vm, bool add, int fd, uint64_t addr,
+			uint32_t len, uint32_t flags, uint64_t datamatch)
 {
 	struct gunyah_fn_ioeventfd_arg arg = {
 		.datamatch = datamatch,
@@ -526,22 +526,20 @@ int gh_add_ioeventfd(int vm, int fd, uint64_t addr, uint32_t len,
 		.flags = flags,
 	};
 
-	return gh_fn(vm, true, GUNYAH_FN_IOEVENTFD, sizeof(arg), &arg);
+	return gh_fn(vm, add, GUNYAH_FN_IOEVENTFD, sizeof(arg), &arg);
+}
+
+int gh_add_ioeventfd(int vm, int fd, uint64_t addr, uint32_t len,
+		     uint32_t flags, uint64_t datamatch)
+{
+	return gh_ioeventfd(vm, true, fd, addr, len, flags, datamatch);
 }
 
 /* With the argument it was added with */
 int gh_remove_ioeventfd(int vm, int fd, uint64_t addr, uint32_t len,
 			uint32_t flags, uint64_t datamatch)
 {
-	struct gunyah_fn_ioeventfd_arg arg = {
-		.datamatch = datamatch,
-		.addr = addr,
-		.len = len,
-		.fd = fd,
-		.flags = flags,
-	};
-
-	return gh_fn(vm, false, GUNYAH_FN_IOEVENTFD, sizeof(arg), &arg);
+	return gh_ioeventfd(vm, false, fd, addr, len, flags, datamatch);
 }
 
 /* Write @len bytes at @offset of the guest memory @mem through a mapping */
