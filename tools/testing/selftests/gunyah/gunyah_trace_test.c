@@ -170,23 +170,55 @@ TEST_F(trace, formats)
 	unsigned int i;
 	struct stat st;
 
-	for (i = 0; i < sizeof(trace_events) / sizeof(trace_events[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(trace_events); i++) {
 		snprintf(path, sizeof(path), TRACE_EVENTS "/%s/format",
 			 trace_events[i]);
 		EXPECT_EQ(0, stat(path, &st)) TH_LOG("%s is missing", path);
 	}
 }
 
+/*
+ * The value of field @name in the fields of an event line, or ~0 if it is
+ * not there
+ */
+static unsigned long long fld(const char *fields, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = fields;
+	char *end;
+	unsigned long long v;
+
+	while ((p = strstr(p, name))) {
+		if ((p == fields || p[-1] == ' ') && p[n] == '=') {
+			v = strtoull(p + n + 1, &end, 0);
+			if (end != p + n + 1)
+				return v;
+		}
+		p += n;
+	}
+	return ~0ULL;
+}
+
+/* The fields of the @nth line of @event; fails the test if there is none */
+static void __find(struct __test_metadata *_metadata, const char *trace,
+		   const char *event, unsigned int nth, char *f, size_t size)
+{
+	f[0] = '\0';
+	ASSERT_NE(NULL, trace_find(trace, event, nth, f, size))
+		TH_LOG("no %s #%u in the trace", event, nth);
+}
+
+#define FIND(event, nth) \
+	__find(_metadata, self->trace, event, nth, f, sizeof(f))
+
 /* A guest's life, event by event */
 TEST_F(trace, guest)
 {
-	unsigned int vmid, vmid2, vcpu, type, handle, handle2, extents;
-	unsigned int extents2, state, reason, msg_id, seq, size, frags, i;
-	unsigned long long sz, sz2, data0, data1, r0, r1, addr;
+	unsigned long long vmid, handle, size, extents;
 	char f[256];
+	unsigned int i;
 	bool found;
-	long ret;
-	int rm_ret;
+	int ret;
 
 	gh_store(&self->p, 4, M(1), STORE_DATA);
 	gh_poweroff(&self->p, 0);
@@ -195,28 +227,30 @@ TEST_F(trace, guest)
 	RUN_TO_WRITE(0, M(1), 4, STORE_DATA);
 	RUN(0);
 	EXPECT_STATUS(0, GUNYAH_VM_STATUS_EXITED, EXIT_TYPE_OFF, 0);
-	rm_ret = gh_remove_vcpu(self->g.v.vm, 0);
+	ret = gh_remove_vcpu(self->g.v.vm, 0);
 
 	self->trace = trace_read();
 	ASSERT_NE(NULL, self->trace);
 
 	/* The vCPU was added before the VM had a VMID */
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_fn_add", 0, f,
-				   sizeof(f))) TH_LOG("no gunyah_fn_add");
-	ASSERT_EQ(3, sscanf(f, "vmid=%u type=%u ret=%ld", &vmid, &type, &ret))
-		TH_LOG("%s", f);
-	EXPECT_EQ(0, vmid);
-	EXPECT_EQ(GUNYAH_FN_VCPU, type);
-	EXPECT_LE(0, ret);
+	FIND("gunyah_fn_add", 0);
+	EXPECT_EQ(0, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(GUNYAH_FN_VCPU, fld(f, "type")) TH_LOG("%s", f);
+	EXPECT_GT(1024, (long long)fld(f, "ret")) TH_LOG("%s", f);
+	EXPECT_LE(0, (long long)fld(f, "ret")) TH_LOG("%s", f);
 
-	/* The guest memory, a single parcel, was lent */
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_mem_lend", 0, f,
-				   sizeof(f))) TH_LOG("no gunyah_mem_lend");
-	ASSERT_EQ(4, sscanf(f, "vmid=%u handle=%x size=%llx extents=%u",
-			    &vmid, &handle, &sz, &extents)) TH_LOG("%s", f);
-	EXPECT_NE(0, vmid);
-	EXPECT_EQ(GUEST_MEM_SIZE, sz);
-	EXPECT_LE(1, extents);
+	/* The guest memory, a single parcel, was lent once */
+	FIND("gunyah_mem_lend", 0);
+	vmid = fld(f, "vmid");
+	handle = fld(f, "handle");
+	size = fld(f, "size");
+	extents = fld(f, "extents");
+	EXPECT_NE(0, vmid) TH_LOG("%s", f);
+	EXPECT_GT(0x10000, vmid) TH_LOG("%s", f);
+	EXPECT_NE(~0ULL, handle) TH_LOG("%s", f);
+	EXPECT_EQ(GUEST_MEM_SIZE, size) TH_LOG("%s", f);
+	EXPECT_LE(1, extents) TH_LOG("%s", f);
+	EXPECT_GE(GUEST_MEM_SIZE / page_size(), extents) TH_LOG("%s", f);
 	EXPECT_EQ(NULL, trace_find(self->trace, "gunyah_mem_lend", 1, f,
 				   sizeof(f))) TH_LOG("%s", f);
 
@@ -224,11 +258,8 @@ TEST_F(trace, guest)
 	found = false;
 	for (i = 0; trace_find(self->trace, "gunyah_rm_send", i, f, sizeof(f));
 	     i++) {
-		ASSERT_EQ(4, sscanf(f, "msg_id=%x seq=%u size=%u fragments=%u",
-				    &msg_id, &seq, &size, &frags))
-			TH_LOG("%s", f);
-		EXPECT_LE(1, frags);
-		if (msg_id == RM_VM_START)
+		EXPECT_LE(1, fld(f, "fragments")) TH_LOG("%s", f);
+		if (fld(f, "msg_id") == RM_VM_START)
 			found = true;
 	}
 	EXPECT_TRUE(found) TH_LOG("no gunyah_rm_send of VM_START");
@@ -237,63 +268,44 @@ TEST_F(trace, guest)
 	found = false;
 	for (i = 0; trace_find(self->trace, "gunyah_rm_notification", i, f,
 			       sizeof(f)); i++) {
-		ASSERT_EQ(2, sscanf(f, "msg_id=%x size=%u", &msg_id, &size))
-			TH_LOG("%s", f);
-		if (msg_id == RM_NOTIF_VM_EXITED && size >= 4)
+		if (fld(f, "msg_id") == RM_NOTIF_VM_EXITED &&
+		    fld(f, "size") >= 4)
 			found = true;
 	}
 	EXPECT_TRUE(found) TH_LOG("no VM_EXITED gunyah_rm_notification");
 
-	/* The first run resumes nothing */
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_vcpu_run", 0, f,
-				   sizeof(f))) TH_LOG("no gunyah_vcpu_run");
-	ASSERT_EQ(4, sscanf(f, "vmid=%u vcpu=%u resume0=%llx resume1=%llx",
-			    &vmid2, &vcpu, &r0, &r1)) TH_LOG("%s", f);
-	EXPECT_EQ(vmid, vmid2);
-	EXPECT_EQ(0, vcpu);
+	/* The first run of the vCPU */
+	FIND("gunyah_vcpu_run", 0);
+	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(0, fld(f, "vcpu")) TH_LOG("%s", f);
 
-	/* The first exit is the store, at its address */
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_vcpu_exit", 0, f,
-				   sizeof(f))) TH_LOG("no gunyah_vcpu_exit");
-	ASSERT_EQ(5, sscanf(f, "vmid=%u vcpu=%u state=%x data0=%llx data1=%llx",
-			    &vmid2, &vcpu, &state, &data0, &data1))
-		TH_LOG("%s", f);
-	EXPECT_EQ(vmid, vmid2);
-	EXPECT_EQ(0, vcpu);
-	EXPECT_EQ(5, state);	/* GUNYAH_VCPU_ADDRSPACE_VMMIO_WRITE */
-	EXPECT_EQ(M(1), data0);
-	EXPECT_EQ(4, data1);	/* its length */
+	/* Its first exit is the store, at its address and length */
+	FIND("gunyah_vcpu_exit", 0);
+	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(0, fld(f, "vcpu")) TH_LOG("%s", f);
+	EXPECT_EQ(5, fld(f, "state")) TH_LOG("%s", f);	/* VMMIO_WRITE */
+	EXPECT_EQ(M(1), fld(f, "data0")) TH_LOG("%s", f);
+	EXPECT_EQ(4, fld(f, "data1")) TH_LOG("%s", f);
 
-	/* The next run resumes it, emulated */
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_vcpu_run", 1, f,
-				   sizeof(f))) TH_LOG("one gunyah_vcpu_run only");
-	ASSERT_EQ(4, sscanf(f, "vmid=%u vcpu=%u resume0=%llx resume1=%llx",
-			    &vmid2, &vcpu, &r0, &r1)) TH_LOG("%s", f);
-	EXPECT_EQ(vmid, vmid2);
-	EXPECT_EQ(0, r1);	/* GUNYAH_ADDRSPACE_VMMIO_ACTION_EMULATE */
+	/* The next run resumes it as emulated */
+	FIND("gunyah_vcpu_run", 1);
+	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(0, fld(f, "resume1")) TH_LOG("%s", f);
 
 	/* The VMM saw the MMIO exit, then the VM's status */
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_vcpu_user_exit", 0, f,
-				   sizeof(f))) TH_LOG("no gunyah_vcpu_user_exit");
-	ASSERT_EQ(4, sscanf(f, "vmid=%u vcpu=%u exit_reason=%u addr=%llx",
-			    &vmid2, &vcpu, &reason, &addr)) TH_LOG("%s", f);
-	EXPECT_EQ(vmid, vmid2);
-	EXPECT_EQ(GUNYAH_VCPU_EXIT_MMIO, reason);
-	EXPECT_EQ(M(1), addr);
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_vcpu_user_exit", 1, f,
-				   sizeof(f))) TH_LOG("one user exit only");
-	ASSERT_EQ(4, sscanf(f, "vmid=%u vcpu=%u exit_reason=%u addr=%llx",
-			    &vmid2, &vcpu, &reason, &addr)) TH_LOG("%s", f);
-	EXPECT_EQ(GUNYAH_VCPU_EXIT_STATUS, reason);
+	FIND("gunyah_vcpu_user_exit", 0);
+	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(GUNYAH_VCPU_EXIT_MMIO, fld(f, "exit_reason")) TH_LOG("%s", f);
+	EXPECT_EQ(M(1), fld(f, "addr")) TH_LOG("%s", f);
+	FIND("gunyah_vcpu_user_exit", 1);
+	EXPECT_EQ(GUNYAH_VCPU_EXIT_STATUS, fld(f, "exit_reason"))
+		TH_LOG("%s", f);
 
 	/* The vCPU was removed, with the result the VMM got */
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_fn_remove", 0, f,
-				   sizeof(f))) TH_LOG("no gunyah_fn_remove");
-	ASSERT_EQ(3, sscanf(f, "vmid=%u type=%u ret=%ld", &vmid2, &type, &ret))
-		TH_LOG("%s", f);
-	EXPECT_EQ(vmid, vmid2);
-	EXPECT_EQ(GUNYAH_FN_VCPU, type);
-	EXPECT_EQ(rm_ret, ret);
+	FIND("gunyah_fn_remove", 0);
+	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(GUNYAH_FN_VCPU, fld(f, "type")) TH_LOG("%s", f);
+	EXPECT_EQ(ret, (long long)fld(f, "ret")) TH_LOG("%s", f);
 
 	/* Once the VM is gone, the same parcel comes back */
 	gh_guest_close(&self->g);
@@ -306,14 +318,11 @@ TEST_F(trace, guest)
 			break;
 		usleep(50 * 1000);
 	}
-	ASSERT_NE(NULL, trace_find(self->trace, "gunyah_mem_reclaim", 0, f,
-				   sizeof(f))) TH_LOG("no gunyah_mem_reclaim");
-	ASSERT_EQ(4, sscanf(f, "vmid=%u handle=%x size=%llx extents=%u",
-			    &vmid2, &handle2, &sz2, &extents2)) TH_LOG("%s", f);
-	EXPECT_EQ(vmid, vmid2);
-	EXPECT_EQ(handle, handle2);
-	EXPECT_EQ(sz, sz2);
-	EXPECT_EQ(extents, extents2);
+	FIND("gunyah_mem_reclaim", 0);
+	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(handle, fld(f, "handle")) TH_LOG("%s", f);
+	EXPECT_EQ(size, fld(f, "size")) TH_LOG("%s", f);
+	EXPECT_EQ(extents, fld(f, "extents")) TH_LOG("%s", f);
 }
 
 TEST_HARNESS_MAIN
