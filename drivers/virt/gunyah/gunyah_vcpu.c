@@ -15,6 +15,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
+#include <trace/events/gunyah.h>
 
 #include "gunyah_vcpu.h"
 
@@ -318,6 +319,18 @@ VISIBLE_IF_KUNIT int gunyah_vcpu_resume_data(struct gunyah_vcpu *vcpu,
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_vcpu_resume_data);
 
+static void gunyah_vcpu_trace_user_exit(struct gunyah_vcpu *vcpu)
+{
+	u32 reason = vcpu->run->exit_reason;
+	u64 addr = 0;
+
+	if (reason == GUNYAH_VCPU_EXIT_MMIO)
+		addr = vcpu->run->mmio.phys_addr;
+	else if (reason == GUNYAH_VCPU_EXIT_PAGE_FAULT)
+		addr = vcpu->run->page_fault.phys_addr;
+	trace_gunyah_vcpu_user_exit(vcpu->vmid, vcpu->id, reason, addr);
+}
+
 static void gunyah_vcpu_status_exit(struct gunyah_vcpu *vcpu)
 {
 	struct gunyah_vcpu_run *run = vcpu->run;
@@ -488,6 +501,8 @@ VISIBLE_IF_KUNIT long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 		ret = gunyah_vcpu_resume_data(vcpu, resume);
 		if (ret)
 			break;
+		trace_gunyah_vcpu_run(vcpu->vmid, vcpu->id, resume[0],
+				      resume[1]);
 		gerr = vcpu->ops->run(rsc->capid, resume, &resp);
 		if (gerr == GUNYAH_ERROR_RETRY) {
 			cond_resched();
@@ -500,6 +515,8 @@ VISIBLE_IF_KUNIT long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			break;
 		}
 
+		trace_gunyah_vcpu_exit(vcpu->vmid, vcpu->id, resp.state,
+				       resp.state_data[0], resp.state_data[1]);
 		/* vcpu_run took the resume data: the exit is over. */
 		vcpu->pending = GUNYAH_VCPU_PENDING_NONE;
 		ret = gunyah_vcpu_handle_state(vcpu, &resp);
@@ -529,6 +546,8 @@ VISIBLE_IF_KUNIT long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			break;
 	}
 out:
+	if (!ret)
+		gunyah_vcpu_trace_user_exit(vcpu);
 	mutex_unlock(&vcpu->run_lock);
 	return ret;
 }
@@ -581,6 +600,8 @@ static bool gunyah_vcpu_populate(struct gunyah_vm_resource_ticket *ticket,
 			return false;
 		}
 	}
+	if (vcpu->ghvm)
+		vcpu->vmid = gunyah_vm_vmid(vcpu->ghvm);
 	/* Runners read it without the resource lock. */
 	smp_store_release(&vcpu->rsc, ghrsc);
 	return true;

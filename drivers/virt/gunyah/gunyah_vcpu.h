@@ -97,6 +97,8 @@ struct gunyah_vcpu_ops {
  * @dev: device to report problems against
  * @ops: hypervisor and VM calls
  * @id: the vCPU's index, the label of its RM resource
+ * @vmid: the VM's VMID once the vCPU's resource was handed out (for trace
+ *        events)
  * @demand_paging: the RM has demand paging: resume data 1 is honoured
  * @run: the run page, mapped by the VMM
  * @kref: references: the function instance and the vCPU fd
@@ -122,6 +124,7 @@ struct gunyah_vcpu {
 	struct device *dev;
 	const struct gunyah_vcpu_ops *ops;
 	u32 id;
+	u16 vmid;
 	bool demand_paging;
 	struct gunyah_vcpu_run *run;
 	struct kref kref;

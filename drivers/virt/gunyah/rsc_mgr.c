@@ -26,6 +26,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
+#include <trace/events/gunyah.h>
 
 #include "rsc_mgr.h"
 #include "vm_mgr.h"
@@ -223,6 +224,7 @@ static void gunyah_rm_deliver_notification(struct gunyah_rm *rm,
 	nw->rm = rm;
 	nw->msg = msg;
 	rm->stats.notifications++;
+	trace_gunyah_rm_notification(msg->msg_id, msg->size);
 	queue_work(rm->notif_wq, &nw->work);
 }
 
@@ -452,6 +454,7 @@ static int gunyah_rm_send_request(struct gunyah_rm *rm, u32 msg_id, u16 seq,
 		return ret;
 
 	rm->stats.calls++;
+	trace_gunyah_rm_send(msg_id, seq, size, fragments);
 	for (i = 0; i < fragments; i++) {
 		ret = gunyah_rm_wait_tx_idle(rm);
 		if (ret)
@@ -590,6 +593,7 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req,
 		goto err_free;
 
 	if (msg->rm_error != GUNYAH_RM_ERROR_OK) {
+		trace_gunyah_rm_reply_error(message_id, msg->seq, msg->rm_error);
 		if (msg->rm_error == GUNYAH_RM_ERROR_UNIMPLEMENTED)
 			xa_store(&rm->unsupported, message_id, xa_mk_value(1),
 				 GFP_KERNEL);

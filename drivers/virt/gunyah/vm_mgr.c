@@ -18,6 +18,13 @@
 #include "rsc_mgr.h"
 #include "vm_mgr.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/gunyah.h>
+
+EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_run);
+EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_exit);
+EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_user_exit);
+
 /* How long teardown waits for the RM to report a state change */
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
 
@@ -1080,9 +1087,12 @@ static long gunyah_vm_function_ioctl(struct gunyah_vm *ghvm,
 				     const struct gunyah_fn_desc *desc,
 				     bool add)
 {
+	u16 vmid = READ_ONCE(ghvm->vmid);
 	void *arg = NULL;
 	long ret;
 
+	if (vmid == GUNYAH_VMID_INVAL)
+		vmid = 0;	/* not started yet */
 	if (desc->arg_size > GUNYAH_FN_MAX_ARG_SIZE)
 		return -E2BIG;
 	if (desc->arg_size) {
@@ -1091,11 +1101,15 @@ static long gunyah_vm_function_ioctl(struct gunyah_vm *ghvm,
 			return PTR_ERR(arg);
 	}
 
-	if (add)
-		return gunyah_vm_add_function_instance(ghvm, desc->type, arg,
-						       desc->arg_size);
+	if (add) {
+		ret = gunyah_vm_add_function_instance(ghvm, desc->type, arg,
+						      desc->arg_size);
+		trace_gunyah_fn_add(vmid, desc->type, ret);
+		return ret;
+	}
 	ret = gunyah_vm_remove_function_instance(ghvm, desc->type, arg,
 						 desc->arg_size);
+	trace_gunyah_fn_remove(vmid, desc->type, ret);
 	kfree(arg);
 	return ret;
 }

@@ -74,6 +74,7 @@ enum gunyah_binding_kind {
  * @writable: the pages were pinned writable
  * @parcel_handle: handle of the parcel while the memory is given to the
  *                 VM, %GUNYAH_RM_MEM_HANDLE_INVAL otherwise
+ * @nr_extents: number of ranges in the parcel (for its trace events)
  * @lost: reclaim failed: the memory stays out of the host's allocator
  * @demand: the memory is given page by page when the guest touches it
  *          (an RM with demand paging), not as a parcel
@@ -95,6 +96,7 @@ struct gunyah_vm_binding {
 	struct mm_struct *mm;
 	bool writable;
 	u32 parcel_handle;
+	u32 nr_extents;
 	bool lost;
 	bool demand;
 	struct xarray provided;

@@ -16,6 +16,8 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 
+#include <trace/events/gunyah.h>
+
 #include "vm_mgr.h"
 
 /* Pages pinned per call of pin_user_pages_fast() */
@@ -135,6 +137,13 @@ int gunyah_vm_give_binding(struct gunyah_vm *ghvm, struct gunyah_vm_binding *b)
 	}
 	kvfree(ext.entries);
 	b->parcel_handle = parcel.mem_handle;
+	b->nr_extents = ext.n;
+	if (b->share)
+		trace_gunyah_mem_share(ghvm->vmid, b->parcel_handle,
+				       b->nr << PAGE_SHIFT, ext.n);
+	else
+		trace_gunyah_mem_lend(ghvm->vmid, b->parcel_handle,
+				      b->nr << PAGE_SHIFT, ext.n);
 	ghvm->parcels++;
 	return 0;
 
@@ -160,6 +169,8 @@ static int gunyah_vm_reclaim_binding(struct gunyah_vm *ghvm,
 			ghvm->vmid, b->parcel_handle, ret);
 		return ret;
 	}
+	trace_gunyah_mem_reclaim(ghvm->vmid, b->parcel_handle,
+				 b->nr << PAGE_SHIFT, b->nr_extents);
 	b->parcel_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
 	ghvm->parcels--;
 	if (b->kind == GUNYAH_BINDING_GMEM && !b->share)
