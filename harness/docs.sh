@@ -3,12 +3,13 @@
 #  - htmldocs of Documentation/virt (our pages and the UAPI header's
 #    kernel-doc) with no warning that names a Gunyah file;
 #  - the devicetree binding: its YAML against the meta-schemas
-#    (dt-doc-validate), yamllint with the kernel's rules, and its example
-#    compiled with dtc.
+#    (dt-doc-validate), yamllint with the kernel's rules, its example built
+#    with dtc and validated against the processed binding, and broken
+#    copies of the example rejected (harness/dtcheck.py).
 # Debian bookworm's dt-schema (2022.08) is older than the v2023.9 that
-# `make dt_binding_check` of this kernel insists on, and its dt-mk-schema
-# cannot process this kernel's bindings, so the example is compiled but
-# not validated against the processed schema.
+# `make dt_binding_check` of this kernel insists on, and its dt-validate
+# cannot load a tree once this kernel's bindings are processed; dtcheck.py
+# does the same validation with dt-schema's library on our binding alone.
 source "$(dirname "$0")/lib.sh"
 
 src=$B/src
@@ -46,10 +47,11 @@ yaml=Documentation/devicetree/bindings/firmware/qcom,gunyah-hypervisor.yaml
 	cpp -nostdinc -I include -I scripts/dtc/include-prefixes -undef \
 		-D__DTS__ -x assembler-with-cpp "$out/example.dts" \
 		-o "$out/example.pp.dts" &&
-	dtc -q -I dts -O dtb -o "$out/example.dtb" "$out/example.pp.dts"
+	dtc -q -I dts -O dtb -o "$out/example.dtb" "$out/example.pp.dts" &&
+	/usr/bin/python3 "$H/dtcheck.py" "$yaml" "$out/example.pp.dts" "$out"
 ) > "$out/binding.log" 2>&1
 if [ $? = 0 ]; then
-	result dt-binding pass "dt-doc-validate, yamllint, example built with dtc"
+	result dt-binding pass "dt-doc-validate, yamllint, $(tail -1 "$out/binding.log")"
 else
 	cat "$out/binding.log"
 	result dt-binding fail "see $out/binding.log"
