@@ -26,10 +26,16 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
-#include <trace/events/gunyah.h>
 
 #include "rsc_mgr.h"
 #include "vm_mgr.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/gunyah.h>
+
+EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_run);
+EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_exit);
+EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_user_exit);
 
 #define GUNYAH_RM_RPC_API_WORDS		0x21	/* API version 1, 2 header words */
 #define GUNYAH_RM_RPC_HDR_SIZE		8

@@ -14,16 +14,10 @@
 #include <linux/of_irq.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <trace/events/gunyah.h>
 
 #include "rsc_mgr.h"
 #include "vm_mgr.h"
-
-#define CREATE_TRACE_POINTS
-#include <trace/events/gunyah.h>
-
-EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_run);
-EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_exit);
-EXPORT_TRACEPOINT_SYMBOL_GPL(gunyah_vcpu_user_exit);
 
 /* How long teardown waits for the RM to report a state change */
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)

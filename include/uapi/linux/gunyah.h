@@ -143,6 +143,8 @@ struct gunyah_vm_firmware_config {
 #define GUNYAH_CAP_GUEST_MEM		0x102
 /* The user-memory compatibility ioctls are available */
 #define GUNYAH_CAP_USER_MEM		0x103
+/* GUNYAH_GET_STATS_FD is available; returns GUNYAH_STATS_VERSION */
+#define GUNYAH_CAP_STATS		0x104
 
 /**
  * struct gunyah_vm_dtb_config - Argument of GUNYAH_VM_SET_DTB_CONFIG
@@ -476,5 +478,83 @@ struct gunyah_vcpu_run {
  * define GUNYAH_VCPU_MMAP_SIZE - Size of the run page to mmap
  */
 #define GUNYAH_VCPU_MMAP_SIZE	_IO(GUNYAH_IOCTL_TYPE, 0x6)
+
+/*
+ * Statistics of a VM or a vCPU, read from a stats fd. The file is laid out
+ * as: the header at offset 0, the id string at @id_offset, @num_desc
+ * descriptors at @desc_offset, each followed by its name, and the values
+ * (__u64 each) at @data_offset. Everything but the values is fixed for the
+ * life of the fd; the values are read afresh by every read().
+ */
+
+/* Layout version of the stats file */
+#define GUNYAH_STATS_VERSION		1
+/* Size of the id string and of each descriptor's name, NUL included */
+#define GUNYAH_STATS_NAME_SIZE		48
+
+/**
+ * struct gunyah_stats_header - Start of a stats file
+ * @version: GUNYAH_STATS_VERSION; another value means another layout
+ * @name_size: size of the id string and of each name, in bytes
+ * @num_desc: number of descriptors
+ * @id_offset: file offset of the id string, which names the VM or vCPU
+ * @desc_offset: file offset of the first descriptor
+ * @data_offset: file offset of the values
+ *
+ * New statistics are only ever added, at the end; a reader finds the ones
+ * it knows by name and skips the others.
+ */
+struct gunyah_stats_header {
+	__u32 version;
+	__u32 name_size;
+	__u32 num_desc;
+	__u32 id_offset;
+	__u32 desc_offset;
+	__u32 data_offset;
+};
+
+#define GUNYAH_STATS_TYPE_SHIFT		0
+#define GUNYAH_STATS_TYPE_MASK		(0xfu << GUNYAH_STATS_TYPE_SHIFT)
+/* A count since the VM or vCPU was created; it never decreases */
+#define GUNYAH_STATS_TYPE_CUMULATIVE	(0x0u << GUNYAH_STATS_TYPE_SHIFT)
+/* A current amount, which goes up and down */
+#define GUNYAH_STATS_TYPE_INSTANT	(0x1u << GUNYAH_STATS_TYPE_SHIFT)
+
+#define GUNYAH_STATS_UNIT_SHIFT		4
+#define GUNYAH_STATS_UNIT_MASK		(0xfu << GUNYAH_STATS_UNIT_SHIFT)
+#define GUNYAH_STATS_UNIT_NONE		(0x0u << GUNYAH_STATS_UNIT_SHIFT)
+#define GUNYAH_STATS_UNIT_BYTES		(0x1u << GUNYAH_STATS_UNIT_SHIFT)
+#define GUNYAH_STATS_UNIT_SECONDS	(0x2u << GUNYAH_STATS_UNIT_SHIFT)
+
+/**
+ * struct gunyah_stats_desc - Descriptor of one statistic
+ * @flags: a GUNYAH_STATS_TYPE_* value ORed with a GUNYAH_STATS_UNIT_* one
+ * @exponent: the value times 10 to this power is in the unit (-9 for
+ *            nanoseconds)
+ * @size: number of __u64 values of the statistic
+ * @offset: offset of its first value from the header's @data_offset
+ * @reserved: 0
+ * @name: its name, NUL-terminated, in @name_size bytes
+ *
+ * Descriptors are sizeof(struct gunyah_stats_desc) + @name_size bytes
+ * apart.
+ */
+struct gunyah_stats_desc {
+	__u32 flags;
+	__s16 exponent;
+	__u16 size;
+	__u32 offset;
+	__u32 reserved;
+	char name[];
+};
+
+/**
+ * define GUNYAH_GET_STATS_FD - Get a read-only fd of the statistics
+ *
+ * On a VM fd, of the VM; on a vCPU fd, of the vCPU. The argument must be
+ * 0. The fd keeps the VM or vCPU alive, is opened O_RDONLY | O_CLOEXEC,
+ * and is read with read() or pread().
+ */
+#define GUNYAH_GET_STATS_FD	_IO(GUNYAH_IOCTL_TYPE, 0xb)
 
 #endif
