@@ -8,7 +8,7 @@ out=$B/out/$variant
 mkdir -p "$(dirname "$logf")"
 
 set +e
-timeout --foreground -k 10 "${QEMU_TIMEOUT:-600}" \
+timeout --foreground -k 10 "${QEMU_TIMEOUT:-1200}" \
 	qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
 	-cpu max,pauth-impdef=on -smp 2 -m "${QEMU_MEM:-1024}" -nographic -no-reboot -nic none \
 	-kernel "$B/obj/$variant/arch/arm64/boot/Image" \
