@@ -217,7 +217,7 @@ static void expect_same(struct __test_metadata *_metadata, const char *file,
  */
 TEST(debugfs_stats)
 {
-	char dir[256], path[300];
+	char dir[320], path[400];
 	int vm_stats, vcpu, vcpu_stats, waited;
 	struct gh_vm v;
 
