@@ -549,11 +549,11 @@ struct gunyah_stats_desc {
 };
 
 /**
- * define GUNYAH_GET_STATS_FD - Get a read-only fd of the statistics
+ * define GUNYAH_GET_STATS_FD - Get an fd to read the statistics from
  *
- * On a VM fd, of the VM; on a vCPU fd, of the vCPU. The argument must be
- * 0. The fd keeps the VM or vCPU alive, is opened O_RDONLY | O_CLOEXEC,
- * and is read with read() or pread().
+ * On a VM fd, the statistics of the VM; on a vCPU fd, those of the vCPU.
+ * The argument must be 0. The new fd keeps the VM or vCPU alive, is
+ * opened O_RDONLY | O_CLOEXEC and supports positioned reads.
  */
 #define GUNYAH_GET_STATS_FD	_IO(GUNYAH_IOCTL_TYPE, 0xb)
 
