@@ -5,7 +5,9 @@
  * address and powers off leaves a trace in which each event names what
  * happened: the vCPU added, the memory lent and reclaimed, VM_START sent to
  * the RM, the VM_EXITED notification, the vCPU's runs and exits with the
- * address the guest stored to, and the vCPU removed.
+ * address the guest stored to, and the vCPU removed. Memory shared rather
+ * than lent is traced as shared, and reclaimed with the same parcel; a
+ * message the RM refuses is traced with the RM's error.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@
 #define TRACE_EVENTS		TRACEFS "/events/gunyah"
 
 #define RM_VM_START		0x56000004U
+#define RM_VM_INIT		0x5600000bU
+#define RM_ERROR_ARG_INVALID	0x6U
 #define RM_NOTIF_VM_EXITED	0x56100001U
 #define STORE_DATA		0x5a5aU
 
@@ -211,6 +215,58 @@ static void __find(struct __test_metadata *_metadata, const char *trace,
 #define FIND(event, nth) \
 	__find(_metadata, self->trace, event, nth, f, sizeof(f))
 
+/*
+ * From the simulated RM's rm_state: the number of VMs it has and the VMID
+ * of the last one listed, and, for the parcel @handle, how it was given
+ * ("lend", "share", ...) in @trans (of @trans_size bytes) and its size in
+ * pages in *@pages, ~0 if there is no such parcel. Returns 0 or a -errno.
+ */
+static int rm_state_vm_parcel(unsigned int *vms, unsigned long long *vmid,
+			      unsigned long long handle, char *trans,
+			      size_t trans_size, unsigned long long *pages)
+{
+	unsigned long long id, h, n;
+	char line[256], t[16];
+	FILE *f;
+
+	*vms = 0;
+	*vmid = ~0ULL;
+	*pages = ~0ULL;
+	trans[0] = '\0';
+	f = fopen(GUNYAH_SIM_RM_STATE, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "vm %llu state", &id) == 1) {
+			(*vms)++;
+			*vmid = id;
+		} else if (sscanf(line, "parcel %llu owner %*u %15s pages %llu",
+				  &h, t, &n) == 3 && h == handle) {
+			snprintf(trans, trans_size, "%s", t);
+			*pages = n;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Wait up to TEARDOWN_TIMEOUT_MS for a @event in the trace */
+static void trace_wait(struct __test_metadata *_metadata, char **trace,
+		       const char *event)
+{
+	char f[256];
+	unsigned int i;
+
+	for (i = 0; i < TEARDOWN_TIMEOUT_MS / 50; i++) {
+		free(*trace);
+		*trace = trace_read();
+		ASSERT_NE(NULL, *trace);
+		if (trace_find(*trace, event, 0, f, sizeof(f)))
+			return;
+		usleep(50 * 1000);
+	}
+}
+
 /* A guest's life, event by event */
 TEST_F(trace, guest)
 {
@@ -309,20 +365,149 @@ TEST_F(trace, guest)
 
 	/* Once the VM is gone, the same parcel comes back */
 	gh_guest_close(&self->g);
-	for (i = 0; i < TEARDOWN_TIMEOUT_MS / 50; i++) {
-		free(self->trace);
-		self->trace = trace_read();
-		ASSERT_NE(NULL, self->trace);
-		if (trace_find(self->trace, "gunyah_mem_reclaim", 0, f,
-			       sizeof(f)))
-			break;
-		usleep(50 * 1000);
-	}
+	trace_wait(_metadata, &self->trace, "gunyah_mem_reclaim");
 	FIND("gunyah_mem_reclaim", 0);
 	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
 	EXPECT_EQ(handle, fld(f, "handle")) TH_LOG("%s", f);
 	EXPECT_EQ(size, fld(f, "size")) TH_LOG("%s", f);
 	EXPECT_EQ(extents, fld(f, "extents")) TH_LOG("%s", f);
+}
+
+/*
+ * Memory shared with the guest: one parcel, all of the guest memory (it
+ * holds the devicetree, so even an RM with demand paging gets it at
+ * start), shared once and never lent, then reclaimed at teardown.
+ */
+TEST_F(trace, mem_share)
+{
+	unsigned long long vmid, handle, size, extents, rm_vmid, pages;
+	struct gh_vm *v = &self->g.v;
+	struct rm_state st;
+	unsigned int vms;
+	char f[256], trans[16];
+	int ret;
+
+	/* The RM must list no VM but ours. */
+	if (rm_state_available())
+		ASSERT_EQ(0, rm_state_wait_idle(&st))
+			TH_LOG("vms %lu parcels %lu: the RM is not idle",
+			       st.vms, st.parcels);
+
+	ret = gh_vm_setup(v, GH_STEP_CREATE_GUEST_MEM);
+	ASSERT_EQ(0, ret) TH_LOG("VM and guest memory: %s", strerror(-ret));
+	ASSERT_EQ(0, gh_map_mem(v->vm, v->mem, GUEST_BASE, 0, GUEST_MEM_SIZE,
+				GUNYAH_MEM_FORCE_SHARE | GUEST_MEM_RWX));
+	ASSERT_EQ(0, gh_set_dtb_config(v->vm, v->dtb_addr, v->dtb_size));
+	ret = gh_start(v->vm);
+	ASSERT_EQ(0, ret) TH_LOG("GUNYAH_VM_START: %s", strerror(-ret));
+
+	self->trace = trace_read();
+	ASSERT_NE(NULL, self->trace);
+
+	/* Shared once, all of it, and nothing lent */
+	FIND("gunyah_mem_share", 0);
+	vmid = fld(f, "vmid");
+	handle = fld(f, "handle");
+	size = fld(f, "size");
+	extents = fld(f, "extents");
+	EXPECT_NE(0, vmid) TH_LOG("%s", f);
+	EXPECT_GT(0x10000, vmid) TH_LOG("%s", f);
+	EXPECT_NE(~0ULL, handle) TH_LOG("%s", f);
+	EXPECT_EQ(GUEST_MEM_SIZE, size) TH_LOG("%s", f);
+	EXPECT_LE(1, extents) TH_LOG("%s", f);
+	EXPECT_GE(GUEST_MEM_SIZE / page_size(), extents) TH_LOG("%s", f);
+	EXPECT_EQ(NULL, trace_find(self->trace, "gunyah_mem_share", 1, f,
+				   sizeof(f))) TH_LOG("%s", f);
+	EXPECT_EQ(NULL, trace_find(self->trace, "gunyah_mem_lend", 0, f,
+				   sizeof(f))) TH_LOG("%s", f);
+
+	/* The RM has our VM, with that VMID, and the parcel, shared */
+	if (rm_state_available()) {
+		ASSERT_EQ(0, rm_state_vm_parcel(&vms, &rm_vmid, handle, trans,
+						sizeof(trans), &pages));
+		EXPECT_EQ(1, vms);
+		EXPECT_EQ(rm_vmid, vmid);
+		EXPECT_STREQ("share", trans);
+		EXPECT_EQ(GUEST_MEM_SIZE / page_size(), pages);
+	}
+
+	/* Once the VM is gone, the same parcel comes back */
+	gh_guest_close(&self->g);
+	trace_wait(_metadata, &self->trace, "gunyah_mem_reclaim");
+	FIND("gunyah_mem_reclaim", 0);
+	EXPECT_EQ(vmid, fld(f, "vmid")) TH_LOG("%s", f);
+	EXPECT_EQ(handle, fld(f, "handle")) TH_LOG("%s", f);
+	EXPECT_EQ(size, fld(f, "size")) TH_LOG("%s", f);
+	EXPECT_EQ(extents, fld(f, "extents")) TH_LOG("%s", f);
+	EXPECT_EQ(NULL, trace_find(self->trace, "gunyah_mem_reclaim", 1, f,
+				   sizeof(f))) TH_LOG("%s", f);
+}
+
+/*
+ * A message the RM refuses: a devicetree whose magic is wrong is only
+ * read by VM_INIT, which every RM answers with ARGUMENT_INVALID. The
+ * error names the message and the sequence number it was sent with.
+ */
+TEST_F(trace, rm_reply_error)
+{
+	unsigned long long seq = ~0ULL;
+	struct gh_vm *v = &self->g.v;
+	const uint32_t bad_magic = 0;
+	unsigned int i, sent = 0, errors = 0;
+	char f[256], s[256];
+	int ret;
+
+	ret = gh_vm_setup(v, GH_STEP_SET_DTB_CONFIG);
+	ASSERT_EQ(0, ret) TH_LOG("VM up to its devicetree: %s", strerror(-ret));
+	ASSERT_EQ(0, gh_mem_write(v->mem, v->dtb_addr - GUEST_BASE, &bad_magic,
+				  sizeof(bad_magic)));
+	EXPECT_EQ(-EINVAL, gh_start(v->vm));
+
+	self->trace = trace_read();
+	ASSERT_NE(NULL, self->trace);
+
+	/* VM_INIT was sent once */
+	for (i = 0; trace_find(self->trace, "gunyah_rm_send", i, f, sizeof(f));
+	     i++) {
+		if (fld(f, "msg_id") != RM_VM_INIT)
+			continue;
+		seq = fld(f, "seq");
+		sent++;
+	}
+	ASSERT_EQ(1, sent) TH_LOG("%u gunyah_rm_send of VM_INIT", sent);
+	EXPECT_GT(0x10000, seq);
+
+	/* and refused once, with its sequence number and the RM's error */
+	for (i = 0; trace_find(self->trace, "gunyah_rm_reply_error", i, f,
+			       sizeof(f)); i++) {
+		if (fld(f, "msg_id") != RM_VM_INIT)
+			continue;
+		errors++;
+		EXPECT_EQ(seq, fld(f, "seq")) TH_LOG("%s", f);
+		EXPECT_EQ(RM_ERROR_ARG_INVALID, fld(f, "rm_error"))
+			TH_LOG("%s", f);
+	}
+	EXPECT_EQ(1, errors) TH_LOG("%u VM_INIT gunyah_rm_reply_error", errors);
+
+	/* Every error is the reply to a message sent with that number */
+	for (i = 0; trace_find(self->trace, "gunyah_rm_reply_error", i, f,
+			       sizeof(f)); i++) {
+		unsigned int j;
+		bool found = false;
+
+		for (j = 0; trace_find(self->trace, "gunyah_rm_send", j, s,
+				       sizeof(s)); j++) {
+			if (fld(s, "msg_id") == fld(f, "msg_id") &&
+			    fld(s, "seq") == fld(f, "seq"))
+				found = true;
+		}
+		EXPECT_TRUE(found) TH_LOG("no gunyah_rm_send for %s", f);
+	}
+
+	/* The start stopped there: VM_START was never sent */
+	for (i = 0; trace_find(self->trace, "gunyah_rm_send", i, f, sizeof(f));
+	     i++)
+		EXPECT_NE(RM_VM_START, fld(f, "msg_id")) TH_LOG("%s", f);
 }
 
 TEST_HARNESS_MAIN
