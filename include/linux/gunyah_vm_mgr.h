@@ -30,6 +30,41 @@ int gunyah_vm_exit_status(struct gunyah_vm *ghvm,
 wait_queue_head_t *gunyah_vm_status_waitqueue(struct gunyah_vm *ghvm);
 bool gunyah_vm_has_demand_paging(struct gunyah_vm *ghvm);
 
+/* Most statistics a stats fd has */
+#define GUNYAH_STATS_MAX	16
+
+/**
+ * struct gunyah_stat_def - A statistic of a stats fd
+ * @name: its name
+ * @flags: GUNYAH_STATS_TYPE_* | GUNYAH_STATS_UNIT_*
+ * @exponent: the power of 10 of its unit
+ */
+struct gunyah_stat_def {
+	const char *name;
+	u32 flags;
+	s16 exponent;
+};
+
+/**
+ * struct gunyah_stats_ops - The statistics of one kind of object
+ * @module: the module of @read and @put
+ * @defs: the statistics, in file order
+ * @count: number of @defs, at most %GUNYAH_STATS_MAX
+ * @read: store the current values of an object in values[0..@count - 1];
+ *        called in process context, without locks held
+ * @put: drop the stats fd's reference on an object
+ */
+struct gunyah_stats_ops {
+	struct module *module;
+	const struct gunyah_stat_def *defs;
+	unsigned int count;
+	void (*read)(void *owner, u64 *values);
+	void (*put)(void *owner);
+};
+
+int gunyah_stats_get_fd(const struct gunyah_stats_ops *ops, void *owner,
+			const char *id);
+
 struct gunyah_vm_io_handler;
 
 /**

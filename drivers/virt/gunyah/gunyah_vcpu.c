@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/unaligned.h>
 #include <trace/events/gunyah.h>
 
@@ -78,6 +79,13 @@ static void gunyah_vcpu_release(struct kref *kref)
 	__free_page(virt_to_page(vcpu->run));
 	mutex_destroy(&vcpu->run_lock);
 	kfree(vcpu);
+}
+
+/* Under the run lock; stats fds read without it. */
+static void gunyah_vcpu_count(struct gunyah_vcpu *vcpu,
+			      enum gunyah_vcpu_stat stat, u64 n)
+{
+	WRITE_ONCE(vcpu->stats[stat], vcpu->stats[stat] + n);
 }
 
 /**
@@ -223,8 +231,10 @@ gunyah_vcpu_handle_state(struct gunyah_vcpu *vcpu,
 		if (!gunyah_vcpu_mmio_len_valid(data[1]))
 			break;
 		if (!vcpu->ops->mmio_write(vcpu->ghvm, data[0], data[1],
-					   data[2] & gunyah_vcpu_mmio_mask(data[1])))
+					   data[2] & gunyah_vcpu_mmio_mask(data[1]))) {
+			gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_MMIO_IN_KERNEL, 1);
 			return GUNYAH_VCPU_RUN_AGAIN;
+		}
 		gunyah_vcpu_mmio_exit(vcpu, data[0], data[1], true,
 				      data[2] & gunyah_vcpu_mmio_mask(data[1]));
 		return GUNYAH_VCPU_EXIT_USER;
@@ -237,6 +247,8 @@ gunyah_vcpu_handle_state(struct gunyah_vcpu *vcpu,
 	case GUNYAH_VCPU_ADDRSPACE_PAGE_FAULT:
 		ret = vcpu->ops->provide_page(vcpu->ghvm, data[0]);
 		if (!ret) {
+			gunyah_vcpu_count(vcpu,
+					  GUNYAH_VCPU_STAT_PAGE_FAULTS_SERVED, 1);
 			vcpu->pending = GUNYAH_VCPU_PENDING_RETRY;
 			return GUNYAH_VCPU_RUN_AGAIN;
 		}
@@ -319,15 +331,25 @@ VISIBLE_IF_KUNIT int gunyah_vcpu_resume_data(struct gunyah_vcpu *vcpu,
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_vcpu_resume_data);
 
-static void gunyah_vcpu_trace_user_exit(struct gunyah_vcpu *vcpu)
+/* Trace and count an exit to the VMM. */
+static void gunyah_vcpu_note_user_exit(struct gunyah_vcpu *vcpu)
 {
 	u32 reason = vcpu->run->exit_reason;
 	u64 addr = 0;
 
-	if (reason == GUNYAH_VCPU_EXIT_MMIO)
+	switch (reason) {
+	case GUNYAH_VCPU_EXIT_MMIO:
 		addr = vcpu->run->mmio.phys_addr;
-	else if (reason == GUNYAH_VCPU_EXIT_PAGE_FAULT)
+		gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_EXITS_MMIO, 1);
+		break;
+	case GUNYAH_VCPU_EXIT_PAGE_FAULT:
 		addr = vcpu->run->page_fault.phys_addr;
+		gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_EXITS_PAGE_FAULT, 1);
+		break;
+	case GUNYAH_VCPU_EXIT_STATUS:
+		gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_EXITS_STATUS, 1);
+		break;
+	}
 	trace_gunyah_vcpu_user_exit(vcpu->vmid, vcpu->id, reason, addr);
 }
 
@@ -463,6 +485,7 @@ VISIBLE_IF_KUNIT long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 	struct gunyah_resource *rsc;
 	enum gunyah_error gerr;
 	int status;
+	u64 start;
 	long ret;
 
 	if (mutex_lock_interruptible(&vcpu->run_lock))
@@ -503,7 +526,11 @@ VISIBLE_IF_KUNIT long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			break;
 		trace_gunyah_vcpu_run(vcpu->vmid, vcpu->id, resume[0],
 				      resume[1]);
+		start = ktime_get_ns();
 		gerr = vcpu->ops->run(rsc->capid, resume, &resp);
+		gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_RUN_TIME,
+				  ktime_get_ns() - start);
+		gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_RUN_CALLS, 1);
 		if (gerr == GUNYAH_ERROR_RETRY) {
 			cond_resched();
 			if (gunyah_vcpu_should_stop(vcpu, &ret))
@@ -531,6 +558,7 @@ VISIBLE_IF_KUNIT long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			break;
 		}
 		if (ret == GUNYAH_VCPU_SLEEP) {
+			gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_WAKEUP_WAITS, 1);
 			ret = gunyah_vcpu_sleep(vcpu, rsc->irq);
 			if (ret)
 				break;
@@ -547,7 +575,9 @@ VISIBLE_IF_KUNIT long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 	}
 out:
 	if (!ret)
-		gunyah_vcpu_trace_user_exit(vcpu);
+		gunyah_vcpu_note_user_exit(vcpu);
+	else if (ret == -EINTR)
+		gunyah_vcpu_count(vcpu, GUNYAH_VCPU_STAT_SIGNAL_EXITS, 1);
 	mutex_unlock(&vcpu->run_lock);
 	return ret;
 }
@@ -619,6 +649,67 @@ static void gunyah_vcpu_unpopulate(struct gunyah_vm_resource_ticket *ticket,
 	WRITE_ONCE(vcpu->rsc, NULL);
 }
 
+static const struct gunyah_stat_def gunyah_vcpu_stat_defs[] = {
+	[GUNYAH_VCPU_STAT_RUN_CALLS] = {
+		"vcpu_run_calls", GUNYAH_STATS_TYPE_CUMULATIVE },
+	[GUNYAH_VCPU_STAT_RUN_TIME] = {
+		"vcpu_run_time",
+		GUNYAH_STATS_TYPE_CUMULATIVE | GUNYAH_STATS_UNIT_SECONDS, -9 },
+	[GUNYAH_VCPU_STAT_EXITS_MMIO] = {
+		"exits_mmio", GUNYAH_STATS_TYPE_CUMULATIVE },
+	[GUNYAH_VCPU_STAT_EXITS_STATUS] = {
+		"exits_status", GUNYAH_STATS_TYPE_CUMULATIVE },
+	[GUNYAH_VCPU_STAT_EXITS_PAGE_FAULT] = {
+		"exits_page_fault", GUNYAH_STATS_TYPE_CUMULATIVE },
+	[GUNYAH_VCPU_STAT_MMIO_IN_KERNEL] = {
+		"mmio_in_kernel", GUNYAH_STATS_TYPE_CUMULATIVE },
+	[GUNYAH_VCPU_STAT_PAGE_FAULTS_SERVED] = {
+		"page_faults_served", GUNYAH_STATS_TYPE_CUMULATIVE },
+	[GUNYAH_VCPU_STAT_WAKEUP_WAITS] = {
+		"wakeup_waits", GUNYAH_STATS_TYPE_CUMULATIVE },
+	[GUNYAH_VCPU_STAT_SIGNAL_EXITS] = {
+		"signal_exits", GUNYAH_STATS_TYPE_CUMULATIVE },
+};
+
+static_assert(ARRAY_SIZE(gunyah_vcpu_stat_defs) == GUNYAH_VCPU_STATS);
+static_assert(GUNYAH_VCPU_STATS <= GUNYAH_STATS_MAX);
+
+static void gunyah_vcpu_stats_read(void *owner, u64 *values)
+{
+	struct gunyah_vcpu *vcpu = owner;
+	unsigned int i;
+
+	for (i = 0; i < GUNYAH_VCPU_STATS; i++)
+		values[i] = READ_ONCE(vcpu->stats[i]);
+}
+
+static void gunyah_vcpu_stats_put(void *owner)
+{
+	gunyah_vcpu_put(owner);
+}
+
+static const struct gunyah_stats_ops gunyah_vcpu_stats_ops = {
+	.module = THIS_MODULE,
+	.defs = gunyah_vcpu_stat_defs,
+	.count = GUNYAH_VCPU_STATS,
+	.read = gunyah_vcpu_stats_read,
+	.put = gunyah_vcpu_stats_put,
+};
+
+static int gunyah_vcpu_stats_fd(struct gunyah_vcpu *vcpu)
+{
+	char id[GUNYAH_STATS_NAME_SIZE];
+	int ret;
+
+	snprintf(id, sizeof(id), "gunyah-vm-%d-vcpu-%u",
+		 task_tgid_nr(current), vcpu->id);
+	kref_get(&vcpu->kref);
+	ret = gunyah_stats_get_fd(&gunyah_vcpu_stats_ops, vcpu, id);
+	if (ret < 0)
+		gunyah_vcpu_put(vcpu);
+	return ret;
+}
+
 static long gunyah_vcpu_ioctl(struct file *filp, unsigned int cmd,
 			      unsigned long arg)
 {
@@ -629,6 +720,10 @@ static long gunyah_vcpu_ioctl(struct file *filp, unsigned int cmd,
 		return gunyah_vcpu_run(vcpu);
 	case GUNYAH_VCPU_MMAP_SIZE:
 		return PAGE_SIZE;
+	case GUNYAH_GET_STATS_FD:
+		if (arg)
+			return -EINVAL;
+		return gunyah_vcpu_stats_fd(vcpu);
 	default:
 		return -ENOTTY;
 	}

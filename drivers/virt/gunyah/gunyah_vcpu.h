@@ -88,6 +88,32 @@ struct gunyah_vcpu_ops {
 	wait_queue_head_t *(*status_waitqueue)(struct gunyah_vm *ghvm);
 };
 
+/**
+ * enum gunyah_vcpu_stat - Statistics of a vCPU, in the order of its stats fd
+ * @GUNYAH_VCPU_STAT_RUN_CALLS: vcpu_run hypercalls
+ * @GUNYAH_VCPU_STAT_RUN_TIME: nanoseconds spent in them
+ * @GUNYAH_VCPU_STAT_EXITS_MMIO: MMIO exits to the VMM
+ * @GUNYAH_VCPU_STAT_EXITS_STATUS: STATUS exits to the VMM
+ * @GUNYAH_VCPU_STAT_EXITS_PAGE_FAULT: PAGE_FAULT exits to the VMM
+ * @GUNYAH_VCPU_STAT_MMIO_IN_KERNEL: MMIO writes handled in the kernel
+ * @GUNYAH_VCPU_STAT_PAGE_FAULTS_SERVED: page faults served in the kernel
+ * @GUNYAH_VCPU_STAT_WAKEUP_WAITS: sleeps until the wakeup interrupt
+ * @GUNYAH_VCPU_STAT_SIGNAL_EXITS: runs that ended with -EINTR
+ * @GUNYAH_VCPU_STATS: number of statistics
+ */
+enum gunyah_vcpu_stat {
+	GUNYAH_VCPU_STAT_RUN_CALLS,
+	GUNYAH_VCPU_STAT_RUN_TIME,
+	GUNYAH_VCPU_STAT_EXITS_MMIO,
+	GUNYAH_VCPU_STAT_EXITS_STATUS,
+	GUNYAH_VCPU_STAT_EXITS_PAGE_FAULT,
+	GUNYAH_VCPU_STAT_MMIO_IN_KERNEL,
+	GUNYAH_VCPU_STAT_PAGE_FAULTS_SERVED,
+	GUNYAH_VCPU_STAT_WAKEUP_WAITS,
+	GUNYAH_VCPU_STAT_SIGNAL_EXITS,
+	GUNYAH_VCPU_STATS,
+};
+
 /* Bits of &gunyah_vcpu.flags */
 #define GUNYAH_VCPU_WOKEN	0	/* the wakeup interrupt fired */
 
@@ -118,6 +144,8 @@ struct gunyah_vcpu_ops {
  * @status: the GUNYAH_VM_STATUS_* of the VM's exit (a guess while
  *          @pending is %GUNYAH_VCPU_PENDING_STATUS)
  * @exit_info: why the VM exited (idem)
+ * @stats: the vCPU's statistics, by enum gunyah_vcpu_stat; written under
+ *         @run_lock, read by its stats fds without it
  */
 struct gunyah_vcpu {
 	struct gunyah_vm *ghvm;
@@ -142,6 +170,7 @@ struct gunyah_vcpu {
 	bool exited;
 	u32 status;
 	struct gunyah_vm_exit_info exit_info;
+	u64 stats[GUNYAH_VCPU_STATS];
 };
 
 /* The run loop's parts, visible to the KUnit tests only */

@@ -292,6 +292,7 @@ static int gunyah_vm_add_resources(struct gunyah_vm *ghvm)
 	int ret;
 
 	ret = gunyah_rm_get_hyp_resources(ghvm->rm, ghvm->vmid, &res);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret) {
 		dev_dbg(ghvm->parent, "VM %u: VM_GET_HYP_RESOURCES: %d\n",
 			ghvm->vmid, ret);
@@ -516,6 +517,7 @@ static enum gunyah_rm_vm_status gunyah_vm_query_status(struct gunyah_vm *ghvm)
 
 	ret = gunyah_rm_vm_get_state(ghvm->rm, ghvm->vmid, &status, &os_status,
 				     &app_status);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret)
 		return gunyah_vm_status(ghvm);
 
@@ -548,6 +550,7 @@ static void gunyah_vm_rm_stop_and_reset(struct gunyah_vm *ghvm)
 		ret = gunyah_rm_vm_stop(ghvm->rm, ghvm->vmid,
 					GUNYAH_RM_VM_STOP_FLAG_FORCE_STOP,
 					GUNYAH_RM_VM_STOP_REASON_FORCE_STOP);
+		gunyah_vm_count_rm_call(ghvm, ret);
 		if (ret)
 			dev_warn(ghvm->parent, "VM %u: VM_STOP failed: %d\n",
 				 ghvm->vmid, ret);
@@ -559,6 +562,7 @@ static void gunyah_vm_rm_stop_and_reset(struct gunyah_vm *ghvm)
 	if (status == GUNYAH_RM_VM_STATUS_INIT) {
 		/* Configured but not initialised: neither reset nor freed. */
 		ret = gunyah_rm_vm_init(ghvm->rm, ghvm->vmid);
+		gunyah_vm_count_rm_call(ghvm, ret);
 		if (ret)
 			dev_dbg(ghvm->parent, "VM %u: VM_INIT: %d\n",
 				ghvm->vmid, ret);
@@ -569,6 +573,7 @@ static void gunyah_vm_rm_stop_and_reset(struct gunyah_vm *ghvm)
 	    status == GUNYAH_RM_VM_STATUS_READY ||
 	    status == GUNYAH_RM_VM_STATUS_INIT_FAILED) {
 		ret = gunyah_rm_vm_reset(ghvm->rm, ghvm->vmid);
+		gunyah_vm_count_rm_call(ghvm, ret);
 		if (ret)
 			dev_warn(ghvm->parent, "VM %u: VM_RESET failed: %d\n",
 				 ghvm->vmid, ret);
@@ -617,6 +622,7 @@ static void gunyah_vm_teardown(struct work_struct *work)
 
 	if (ghvm->vmid != GUNYAH_VMID_INVAL) {
 		ret = gunyah_rm_dealloc_vmid(ghvm->rm, ghvm->vmid);
+		gunyah_vm_count_rm_call(ghvm, ret);
 		if (ret)
 			dev_err(ghvm->parent, "VM %u: VM_DEALLOCATE failed: %d; the VMID is lost\n",
 				ghvm->vmid, ret);
@@ -831,6 +837,7 @@ static int gunyah_vm_send_boot_context(struct gunyah_vm *ghvm)
 		ret = gunyah_rm_vm_set_boot_context(ghvm->rm, ghvm->vmid, set,
 						    index,
 						    ghvm->boot_regs[idx]);
+		gunyah_vm_count_rm_call(ghvm, ret);
 		if (ret) {
 			dev_dbg(ghvm->parent,
 				"VM %u: VM_SET_BOOT_CONTEXT %u.%u: %d\n",
@@ -858,6 +865,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 		return ret;
 
 	ret = gunyah_rm_alloc_vmid(ghvm->rm, 0);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret < 0) {
 		gunyah_rm_notifier_unregister(ghvm->rm, &ghvm->nb);
 		dev_dbg(ghvm->parent, "VM_ALLOCATE: %d\n", ret);
@@ -875,6 +883,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 				     dtb_binding->parcel_handle, image_offset,
 				     0, ghvm->dtb.guest_phys_addr - base,
 				     ghvm->dtb.size);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret) {
 		dev_dbg(ghvm->parent, "VM %u: VM_CONFIG_IMAGE: %d\n",
 			ghvm->vmid, ret);
@@ -888,6 +897,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 	}
 
 	ret = gunyah_rm_vm_init(ghvm->rm, ghvm->vmid);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret) {
 		dev_dbg(ghvm->parent, "VM %u: VM_INIT: %d\n", ghvm->vmid, ret);
 		return ret;
@@ -907,6 +917,7 @@ static int gunyah_vm_rm_start(struct gunyah_vm *ghvm,
 		return ret;
 
 	ret = gunyah_rm_vm_start(ghvm->rm, ghvm->vmid);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret)
 		dev_dbg(ghvm->parent, "VM %u: VM_START: %d\n", ghvm->vmid, ret);
 	return ret;
@@ -1119,6 +1130,8 @@ static long gunyah_vm_check_extension(struct gunyah_vm *ghvm,
 	case GUNYAH_CAP_GUEST_MEM:
 	case GUNYAH_CAP_USER_MEM:
 		return 1;
+	case GUNYAH_CAP_STATS:
+		return GUNYAH_STATS_VERSION;
 	default:
 		return 0;
 	}
@@ -1189,6 +1202,10 @@ static long gunyah_vm_ioctl(struct file *filp, unsigned int cmd,
 		return -EOPNOTSUPP;
 	case GUNYAH_CHECK_EXTENSION:
 		return gunyah_vm_check_extension(ghvm, arg);
+	case GUNYAH_GET_STATS_FD:
+		if (arg)
+			return -EINVAL;
+		return gunyah_vm_stats_fd(ghvm);
 	default:
 		return -ENOTTY;
 	}

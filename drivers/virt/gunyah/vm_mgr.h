@@ -6,6 +6,7 @@
 #ifndef _GUNYAH_VM_MGR_PRIV_H
 #define _GUNYAH_VM_MGR_PRIV_H
 
+#include <linux/atomic.h>
 #include <linux/gunyah.h>
 #include <linux/gunyah_rsc_mgr.h>
 #include <linux/gunyah_vm_mgr.h>
@@ -117,6 +118,26 @@ enum gunyah_rm_option {
 };
 
 /**
+ * enum gunyah_vm_stat - Statistics of a VM, in the order of its stats fd
+ * @GUNYAH_VM_STAT_RM_CALLS: RM calls made for the VM
+ * @GUNYAH_VM_STAT_RM_CALL_ERRORS: those that failed
+ * @GUNYAH_VM_STAT_MEM_LENT: bytes lent to the VM, in parcels
+ * @GUNYAH_VM_STAT_MEM_SHARED: bytes shared with the VM, in parcels
+ * @GUNYAH_VM_STAT_MEM_PARCELS: parcels the VM has
+ * @GUNYAH_VM_STAT_PAGES_PROVIDED: pages given to the VM on demand
+ * @GUNYAH_VM_STATS: number of statistics
+ */
+enum gunyah_vm_stat {
+	GUNYAH_VM_STAT_RM_CALLS,
+	GUNYAH_VM_STAT_RM_CALL_ERRORS,
+	GUNYAH_VM_STAT_MEM_LENT,
+	GUNYAH_VM_STAT_MEM_SHARED,
+	GUNYAH_VM_STAT_MEM_PARCELS,
+	GUNYAH_VM_STAT_PAGES_PROVIDED,
+	GUNYAH_VM_STATS,
+};
+
+/**
  * struct gunyah_vm - A VM
  * @mgr: the VM manager it was created through
  * @rm: the Resource Manager that runs it
@@ -149,6 +170,8 @@ enum gunyah_rm_option {
  * @resource_tickets: functions waiting for resources
  * @io_handlers: in-kernel MMIO handlers, by guest address; changed under
  *               the xarray's own lock, searched under rcu_read_lock() only
+ * @stats: the VM's statistics, by enum gunyah_vm_stat; atomic, as they are
+ *         counted under different locks and read under none
  */
 struct gunyah_vm {
 	struct gunyah_vm_manager *mgr;
@@ -183,7 +206,23 @@ struct gunyah_vm {
 	struct list_head resource_tickets;
 
 	struct xarray io_handlers;	/* RCU readers; xa_lock for changes */
+
+	atomic64_t stats[GUNYAH_VM_STATS];
 };
+
+/**
+ * gunyah_vm_count_rm_call() - Count an RM call made for a VM
+ * @ghvm: the VM
+ * @ret: what the call returned: a negative errno if it failed
+ */
+static inline void gunyah_vm_count_rm_call(struct gunyah_vm *ghvm, int ret)
+{
+	atomic64_inc(&ghvm->stats[GUNYAH_VM_STAT_RM_CALLS]);
+	if (ret < 0)
+		atomic64_inc(&ghvm->stats[GUNYAH_VM_STAT_RM_CALL_ERRORS]);
+}
+
+int gunyah_vm_stats_fd(struct gunyah_vm *ghvm);
 
 /**
  * struct gunyah_vm_manager - The VM manager of one Resource Manager

@@ -130,6 +130,7 @@ int gunyah_vm_give_binding(struct gunyah_vm *ghvm, struct gunyah_vm_binding *b)
 		ret = gunyah_rm_mem_share(ghvm->rm, &parcel);
 	else
 		ret = gunyah_rm_mem_lend(ghvm->rm, &parcel);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret) {
 		dev_dbg(ghvm->parent, "VM %u: MEM_%s of %zu ranges: %d\n",
 			ghvm->vmid, b->share ? "SHARE" : "LEND", ext.n, ret);
@@ -138,13 +139,19 @@ int gunyah_vm_give_binding(struct gunyah_vm *ghvm, struct gunyah_vm_binding *b)
 	kvfree(ext.entries);
 	b->parcel_handle = parcel.mem_handle;
 	b->nr_extents = ext.n;
-	if (b->share)
+	if (b->share) {
 		trace_gunyah_mem_share(ghvm->vmid, b->parcel_handle,
 				       b->nr << PAGE_SHIFT, ext.n);
-	else
+		atomic64_add(b->nr << PAGE_SHIFT,
+			     &ghvm->stats[GUNYAH_VM_STAT_MEM_SHARED]);
+	} else {
 		trace_gunyah_mem_lend(ghvm->vmid, b->parcel_handle,
 				      b->nr << PAGE_SHIFT, ext.n);
+		atomic64_add(b->nr << PAGE_SHIFT,
+			     &ghvm->stats[GUNYAH_VM_STAT_MEM_LENT]);
+	}
 	ghvm->parcels++;
+	atomic64_inc(&ghvm->stats[GUNYAH_VM_STAT_MEM_PARCELS]);
 	return 0;
 
 err:
@@ -164,6 +171,7 @@ static int gunyah_vm_reclaim_binding(struct gunyah_vm *ghvm,
 		return 0;
 
 	ret = gunyah_rm_mem_reclaim(ghvm->rm, b->parcel_handle, 0);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret) {
 		dev_dbg(ghvm->parent, "VM %u: MEM_RECLAIM of %#x: %d\n",
 			ghvm->vmid, b->parcel_handle, ret);
@@ -173,6 +181,10 @@ static int gunyah_vm_reclaim_binding(struct gunyah_vm *ghvm,
 				 b->nr << PAGE_SHIFT, b->nr_extents);
 	b->parcel_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
 	ghvm->parcels--;
+	atomic64_dec(&ghvm->stats[GUNYAH_VM_STAT_MEM_PARCELS]);
+	atomic64_sub(b->nr << PAGE_SHIFT,
+		     &ghvm->stats[b->share ? GUNYAH_VM_STAT_MEM_SHARED :
+					     GUNYAH_VM_STAT_MEM_LENT]);
 	if (b->kind == GUNYAH_BINDING_GMEM && !b->share)
 		gunyah_gmem_set_lent(b, false);
 	return 0;
@@ -249,6 +261,7 @@ int gunyah_vm_set_demand_paging(struct gunyah_vm *ghvm)
 		n++;
 	}
 	ret = gunyah_rm_vm_set_demand_paging(ghvm->rm, ghvm->vmid, n, ranges);
+	gunyah_vm_count_rm_call(ghvm, ret);
 	if (ret)
 		dev_dbg(ghvm->parent, "VM %u: VM_SET_DEMAND_PAGING: %d\n",
 			ghvm->vmid, ret);
@@ -407,6 +420,8 @@ int gunyah_vm_provide_page(struct gunyah_vm *ghvm, u64 gpa)
 		ret = gunyah_error_remap(gerr);
 		goto out_put;
 	}
+	atomic64_add(op.map.size >> PAGE_SHIFT,
+		     &ghvm->stats[GUNYAH_VM_STAT_PAGES_PROVIDED]);
 	gerr = gunyah_hypercall_addrspace_map(ghvm->addrspace_capid,
 					      op.guest_extent, &op.map);
 	if (gerr != GUNYAH_ERROR_OK) {
