@@ -349,6 +349,9 @@ static void gunyah_vcpu_mmio_write_test(struct kunit *test)
 		t_expect_stale(test, vcpu);
 	}
 	KUNIT_EXPECT_EQ(test, t_env->mmio_calls, 2 * ARRAY_SIZE(t_widths));
+	/* Only the writes the handler took were handled in the kernel */
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_MMIO_IN_KERNEL],
+			ARRAY_SIZE(t_widths));
 }
 
 static void gunyah_vcpu_mmio_bad_len_test(struct kunit *test)
@@ -404,6 +407,8 @@ static void gunyah_vcpu_page_fault_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vcpu->pending, GUNYAH_VCPU_PENDING_PAGE_FAULT);
 	KUNIT_EXPECT_EQ(test, gunyah_vcpu_resume_data(vcpu, resume), 0);
 	KUNIT_EXPECT_EQ(test, resume[1], GUNYAH_ADDRSPACE_VMMIO_ACTION_FAULT);
+	KUNIT_EXPECT_EQ(test,
+			vcpu->stats[GUNYAH_VCPU_STAT_PAGE_FAULTS_SERVED], 1);
 }
 
 static void gunyah_vcpu_unknown_state_test(struct kunit *test)
@@ -544,6 +549,11 @@ static void gunyah_vcpu_run_mmio_read_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vcpu->run->mmio.is_write, 1);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le64(vcpu->run->mmio.data),
 			0xdeadbeef);
+	/* Each hypercall and each exit counted */
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_RUN_CALLS], 4);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_EXITS_MMIO], 2);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_EXITS_STATUS], 0);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_MMIO_IN_KERNEL], 0);
 }
 
 /* RETRY on the public RM: refused, the exit stays, HANDLED then works */
@@ -611,9 +621,12 @@ static void gunyah_vcpu_run_immediate_exit_test(struct kunit *test)
 	vcpu->run->immediate_exit = 1;
 	KUNIT_EXPECT_EQ(test, gunyah_vcpu_run(vcpu), -EINTR);
 	KUNIT_EXPECT_EQ(test, t_env->calls, 0);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_SIGNAL_EXITS], 1);
 	vcpu->run->immediate_exit = 0;
 	KUNIT_EXPECT_EQ(test, gunyah_vcpu_run(vcpu), 0);
 	KUNIT_EXPECT_EQ(test, t_env->calls, 2);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_SIGNAL_EXITS], 1);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_RUN_CALLS], 2);
 }
 
 static void gunyah_vcpu_run_not_ready_test(struct kunit *test)
@@ -718,6 +731,7 @@ static void gunyah_vcpu_run_sleep_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gunyah_vcpu_run(vcpu), 0);
 	KUNIT_EXPECT_EQ(test, t_env->calls, 3);
 	KUNIT_EXPECT_EQ(test, vcpu->run->exit_reason, GUNYAH_VCPU_EXIT_MMIO);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_WAKEUP_WAITS], 2);
 }
 
 /* The VM exits while the vCPU sleeps: woken, a STATUS exit, no more runs */
@@ -738,6 +752,8 @@ static void gunyah_vcpu_run_exit_while_asleep_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gunyah_vcpu_run(vcpu), 0);
 	KUNIT_EXPECT_EQ(test, t_env->calls, 1);
 	t_expect_status(test, vcpu, GUNYAH_VM_STATUS_EXITED, &rm);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_EXITS_STATUS], 1);
+	KUNIT_EXPECT_EQ(test, vcpu->stats[GUNYAH_VCPU_STAT_EXITS_MMIO], 0);
 	vcpu->rsc = &t_rsc;
 }
 
