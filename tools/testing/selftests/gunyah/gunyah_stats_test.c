@@ -140,6 +140,9 @@ static void __stats_open(struct __test_metadata *_metadata, int fd,
 	int sfd = stats_fd(fd);
 
 	ASSERT_LE(0, sfd) TH_LOG("GUNYAH_GET_STATS_FD: %s", strerror(-sfd));
+	/* A new fd: never one of the standard streams, which are open */
+	ASSERT_LT(STDERR_FILENO, sfd) TH_LOG("GUNYAH_GET_STATS_FD returned %d",
+					     sfd);
 	s->fd = sfd;
 	__stats_load(_metadata, sfd, s);
 }
