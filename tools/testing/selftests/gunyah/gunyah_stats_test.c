@@ -325,10 +325,12 @@ static void __check_layout(struct __test_metadata *_metadata,
 	err = errno;
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(EBADF, err) TH_LOG("write: %s", strerror(err));
+	/* A file without pwrite() may say so (ESPIPE) before EBADF. */
 	n = pwrite(s->fd, &s->hdr, 4, h->data_offset);
 	err = errno;
 	EXPECT_EQ(-1, n);
-	EXPECT_EQ(EBADF, err) TH_LOG("pwrite: %s", strerror(err));
+	EXPECT_TRUE(err == EBADF || err == ESPIPE)
+		TH_LOG("pwrite: %s", strerror(err));
 	flags = fcntl(s->fd, F_GETFL);
 	ASSERT_LE(0, flags);
 	EXPECT_EQ(O_RDONLY, flags & O_ACCMODE);
@@ -627,8 +629,10 @@ TEST_F(stats, memory)
 
 TEST_F(stats, demand_paging)
 {
+	uint64_t calls0 = 0, runs0 = 0, calls1, runs1, runs;
 	uint64_t ps = page_size();
 	struct snap vm, vc;
+	bool counters;
 	int i;
 
 	for (i = 0; i < P_PAGES; i++)
@@ -647,6 +651,7 @@ TEST_F(stats, demand_paging)
 	EXPECT_EQ(0, STAT(&self->vm, &vm, "pages_provided"));
 	EXPECT_EQ(1, STAT(&self->vm, &vm, "mem_parcels"));
 
+	counters = !gh_sim_hypercalls(&calls0, &runs0);
 	RUN_TO_WRITE(0, M(1), 4, 1);
 	stats_read(&self->vcpu, &vc);
 	stats_read(&self->vm, &vm);
@@ -657,7 +662,13 @@ TEST_F(stats, demand_paging)
 	EXPECT_EQ(0, STAT(&self->vcpu, &vc, "exits_page_fault"));
 	EXPECT_EQ(1, STAT(&self->vcpu, &vc, "exits_mmio"));
 	EXPECT_EQ(1, STAT(&self->vm, &vm, "mem_parcels"));
-	EXPECT_LE(P_PAGES + 1, STAT(&self->vcpu, &vc, "vcpu_run_calls"));
+	/* Each fault, then the run that ends in the store */
+	runs = STAT(&self->vcpu, &vc, "vcpu_run_calls");
+	EXPECT_LE(P_PAGES + 1, runs);
+	if (counters) {
+		ASSERT_EQ(0, gh_sim_hypercalls(&calls1, &runs1));
+		EXPECT_EQ(runs1 - runs0, runs);
+	}
 
 	RUN(0);
 	EXPECT_STATUS(0, GUNYAH_VM_STATUS_EXITED, EXIT_TYPE_OFF, 0);
