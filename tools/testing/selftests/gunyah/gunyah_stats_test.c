@@ -764,4 +764,37 @@ TEST_F(stats, outlive_vm)
 				 st.vms, st.parcels);
 }
 
+/*
+ * A vCPU's stats fd does not hold the VM: with it alone left open the VM
+ * goes away, and the vCPU's values still read as they were.
+ */
+TEST_F(stats, vcpu_outlives_vm)
+{
+	struct snap vc0, vc1;
+	struct rm_state st;
+	int ret;
+
+	gh_store(&self->p, 4, M(1), 1);
+	gh_poweroff(&self->p, 0);
+	if (stats_guest())
+		return;
+	guest_start(_metadata, &self->g);
+	RUN_TO_WRITE(0, M(1), 4, 1);
+	stats_read(&self->vcpu, &vc0);
+	EXPECT_EQ(1, STAT(&self->vcpu, &vc0, "exits_mmio"));
+
+	stats_close(&self->vm);
+	gh_guest_close(&self->g);
+	if (rm_state_available()) {
+		ret = rm_state_wait_idle(&st);
+		EXPECT_EQ(0, ret) TH_LOG("the RM still holds %lu VMs, %lu parcels",
+					 st.vms, st.parcels);
+	} else {
+		TH_LOG("%s: not checking that the VM went away", NO_RM_STATE);
+	}
+	stats_read(&self->vcpu, &vc1);
+	EXPECT_SAME(&self->vcpu, &vc0, &vc1);
+	CHECK_LAYOUT(&self->vcpu, self->vcpu_id, vcpu_want);
+}
+
 TEST_HARNESS_MAIN
