@@ -93,3 +93,24 @@ if [ $diffs = 0 ] && [ $am_ok = 1 ]; then
 else
 	result series-equals-overlay fail
 fi
+
+# MAINTAINERS names us for every file the series adds, and for every patch.
+if [ $am_ok = 1 ]; then
+	unnamed=0 added=0
+	for f in $(git -C "$repo" diff --name-only --diff-filter=A pristine series); do
+		added=$((added + 1))
+		(cd "$repo" && ./scripts/get_maintainer.pl --no-git --no-tree -f "$f" 2>/dev/null) |
+			grep -q 'kernel-team@gunyah-drivers.invalid' ||
+			{ log "get_maintainer.pl does not name us for $f"; unnamed=1; }
+	done
+	for p in $(grep -v cover-letter "$B/out/series.list"); do
+		(cd "$repo" && ./scripts/get_maintainer.pl --no-git "$p" 2>/dev/null) |
+			grep -q 'kernel-team@gunyah-drivers.invalid' ||
+			{ log "get_maintainer.pl does not name us for $(basename "$p")"; unnamed=1; }
+	done
+	if [ $unnamed = 0 ]; then
+		result get-maintainer pass "names the Gunyah entry for $added added files and $n patches"
+	else
+		result get-maintainer fail
+	fi
+fi

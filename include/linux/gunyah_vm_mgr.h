@@ -16,6 +16,7 @@
 
 #include <linux/gunyah_rsc_mgr.h>
 
+struct dentry;
 struct gunyah_vm;
 
 int __must_check gunyah_vm_get(struct gunyah_vm *ghvm);
@@ -64,6 +65,22 @@ struct gunyah_stats_ops {
 
 int gunyah_stats_get_fd(const struct gunyah_stats_ops *ops, void *owner,
 			const char *id);
+
+/**
+ * struct gunyah_stats_node - The debugfs file of an object's statistics
+ * @ops: the statistics
+ * @owner: the object, which outlives the file
+ * @dentry: the file
+ */
+struct gunyah_stats_node {
+	const struct gunyah_stats_ops *ops;
+	void *owner;
+	struct dentry *dentry;
+};
+
+void gunyah_vm_debugfs_add_stats(struct gunyah_vm *ghvm, const char *name,
+				 struct gunyah_stats_node *node);
+void gunyah_stats_debugfs_remove(struct gunyah_stats_node *node);
 
 struct gunyah_vm_io_handler;
 

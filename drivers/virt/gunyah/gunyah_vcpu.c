@@ -763,6 +763,7 @@ static long gunyah_vcpu_bind(struct gunyah_vm_function_instance *f)
 {
 	const struct gunyah_fn_vcpu_arg *arg = f->argp;
 	struct gunyah_vcpu *vcpu;
+	char name[16];
 	long ret;
 
 	if (f->arg_size != sizeof(*arg))
@@ -793,6 +794,10 @@ static long gunyah_vcpu_bind(struct gunyah_vm_function_instance *f)
 	if (ret < 0)
 		goto err_fd_refs;
 
+	snprintf(name, sizeof(name), "vcpu%u", vcpu->id);
+	vcpu->stats_node.ops = &gunyah_vcpu_stats_ops;
+	vcpu->stats_node.owner = vcpu;
+	gunyah_vm_debugfs_add_stats(f->ghvm, name, &vcpu->stats_node);
 	f->data = vcpu;
 	return ret;
 
@@ -810,6 +815,7 @@ static void gunyah_vcpu_unbind(struct gunyah_vm_function_instance *f)
 {
 	struct gunyah_vcpu *vcpu = f->data;
 
+	gunyah_stats_debugfs_remove(&vcpu->stats_node);
 	gunyah_vcpu_remove(vcpu);
 	gunyah_vm_remove_resource_ticket(f->ghvm, &vcpu->ticket);
 	gunyah_vcpu_put(vcpu);

@@ -146,6 +146,7 @@ enum gunyah_vcpu_stat {
  * @exit_info: why the VM exited (idem)
  * @stats: the vCPU's statistics, by enum gunyah_vcpu_stat; written under
  *         @run_lock, read by its stats fds without it
+ * @stats_node: the debugfs file of @stats, while the function exists
  */
 struct gunyah_vcpu {
 	struct gunyah_vm *ghvm;
@@ -171,6 +172,7 @@ struct gunyah_vcpu {
 	u32 status;
 	struct gunyah_vm_exit_info exit_info;
 	u64 stats[GUNYAH_VCPU_STATS];
+	struct gunyah_stats_node stats_node;
 };
 
 /* The run loop's parts, visible to the KUnit tests only */

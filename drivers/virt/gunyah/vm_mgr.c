@@ -8,6 +8,7 @@
 #include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
 #include <linux/compat.h>
+#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
@@ -644,6 +645,7 @@ void gunyah_vm_destroy_now(struct gunyah_vm *ghvm)
 {
 	/* Each handler belongs to a function, and the functions are gone. */
 	WARN_ON(!xa_empty(&ghvm->io_handlers));
+	debugfs_remove(ghvm->debugfs);
 	xa_destroy(&ghvm->io_handlers);
 	gunyah_vm_release_bindings(ghvm);
 	put_device(ghvm->parent);
@@ -1237,6 +1239,7 @@ static long gunyah_dev_create_vm(struct gunyah_vm_manager *mgr,
 	ghvm = gunyah_vm_alloc(mgr);
 	if (IS_ERR(ghvm))
 		return PTR_ERR(ghvm);
+	gunyah_vm_debugfs_init(ghvm);
 
 	fd = anon_inode_getfd("gunyah-vm", &gunyah_vm_fops, ghvm,
 			      O_RDWR | O_CLOEXEC);
@@ -1331,9 +1334,12 @@ int gunyah_vm_manager_register(struct gunyah_vm_manager *mgr,
 	mgr->miscdev.fops = &gunyah_dev_fops;
 	mgr->miscdev.mode = 0600;
 	ret = misc_register(&mgr->miscdev);
-	if (ret)
+	if (ret) {
 		gunyah_vm_manager_exit(mgr);
-	return ret;
+		return ret;
+	}
+	mgr->debugfs = debugfs_create_dir("gunyah", NULL);
+	return 0;
 }
 
 /**
@@ -1349,4 +1355,5 @@ void gunyah_vm_manager_unregister(struct gunyah_vm_manager *mgr)
 {
 	misc_deregister(&mgr->miscdev);
 	gunyah_vm_manager_exit(mgr);
+	debugfs_remove(mgr->debugfs);
 }

@@ -103,6 +103,7 @@ struct gunyah_vm_binding {
 	struct xarray provided;
 };
 
+struct dentry;
 struct gunyah_vm_manager;
 
 /**
@@ -172,6 +173,9 @@ enum gunyah_vm_stat {
  *               the xarray's own lock, searched under rcu_read_lock() only
  * @stats: the VM's statistics, by enum gunyah_vm_stat; atomic, as they are
  *         counted under different locks and read under none
+ * @debugfs: the VM's debugfs directory, with the statistics of the VM and
+ *           of its vCPUs
+ * @stats_node: the debugfs file of @stats
  */
 struct gunyah_vm {
 	struct gunyah_vm_manager *mgr;
@@ -208,6 +212,8 @@ struct gunyah_vm {
 	struct xarray io_handlers;	/* RCU readers; xa_lock for changes */
 
 	atomic64_t stats[GUNYAH_VM_STATS];
+	struct dentry *debugfs;
+	struct gunyah_stats_node stats_node;
 };
 
 /**
@@ -223,6 +229,7 @@ static inline void gunyah_vm_count_rm_call(struct gunyah_vm *ghvm, int ret)
 }
 
 int gunyah_vm_stats_fd(struct gunyah_vm *ghvm);
+void gunyah_vm_debugfs_init(struct gunyah_vm *ghvm);
 
 /**
  * struct gunyah_vm_manager - The VM manager of one Resource Manager
@@ -237,6 +244,8 @@ int gunyah_vm_stats_fd(struct gunyah_vm *ghvm);
  * @has: which enum gunyah_rm_option the RM has
  * @host_vmid: our own VMID, for the ACL of shared memory;
  *             %GUNYAH_VMID_INVAL until asked
+ * @debugfs: /sys/kernel/debug/gunyah, a directory per VM
+ * @vm_seq: numbers the VMs' debugfs directories
  */
 struct gunyah_vm_manager {
 	struct gunyah_rm *rm;
@@ -247,6 +256,8 @@ struct gunyah_vm_manager {
 	DECLARE_BITMAP(probed, GUNYAH_RM_OPTIONS);
 	DECLARE_BITMAP(has, GUNYAH_RM_OPTIONS);
 	u16 host_vmid;
+	struct dentry *debugfs;
+	atomic_t vm_seq;
 };
 
 int gunyah_vm_manager_init(struct gunyah_vm_manager *mgr,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Statistics fds of Gunyah VMs and vCPUs (GUNYAH_GET_STATS_FD).
+ * Statistics of Gunyah VMs and vCPUs: stats fds (GUNYAH_GET_STATS_FD) for
+ * the VMM, and the same values as text in debugfs for an operator.
  *
  * A stats fd is a read-only file laid out as struct gunyah_stats_header
  * describes: the header, an id string, one descriptor per statistic and
@@ -9,11 +10,13 @@
  */
 
 #include <linux/anon_inodes.h>
+#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/gunyah_vm_mgr.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -81,7 +84,7 @@ static int gunyah_stats_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-static const struct file_operations gunyah_stats_fops = {
+static const struct file_operations gunyah_stats_fd_fops = {
 	.owner = THIS_MODULE,
 	.read = gunyah_stats_read,
 	.release = gunyah_stats_release,
@@ -152,7 +155,7 @@ int gunyah_stats_get_fd(const struct gunyah_stats_ops *ops, void *owner,
 		ret = fd;
 		goto err_free;
 	}
-	file = anon_inode_getfile("gunyah-stats", &gunyah_stats_fops, sf,
+	file = anon_inode_getfile("gunyah-stats", &gunyah_stats_fd_fops, sf,
 				  O_RDONLY);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
@@ -225,12 +228,81 @@ int gunyah_vm_stats_fd(struct gunyah_vm *ghvm)
 	char id[GUNYAH_STATS_NAME_SIZE];
 	int ret;
 
-	ret = gunyah_vm_get(ghvm);
-	if (ret)
-		return ret;
+	/* The caller's VM fd holds a reference: this one is taken. */
+	if (!gunyah_vm_get(ghvm))
+		return -ENODEV;
 	snprintf(id, sizeof(id), "gunyah-vm-%d", task_tgid_nr(current));
 	ret = gunyah_stats_get_fd(&gunyah_vm_stats_ops, ghvm, id);
 	if (ret < 0)
 		gunyah_vm_put(ghvm);
 	return ret;
+}
+
+static int gunyah_stats_text_show(struct seq_file *m, void *unused)
+{
+	struct gunyah_stats_node *node = m->private;
+	u64 values[GUNYAH_STATS_MAX] = {};
+	unsigned int i;
+
+	node->ops->read(node->owner, values);
+	for (i = 0; i < node->ops->count; i++)
+		seq_printf(m, "%s %llu\n", node->ops->defs[i].name, values[i]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(gunyah_stats_text);
+
+/**
+ * gunyah_vm_debugfs_add_stats() - Show an object's statistics in debugfs
+ * @ghvm: the VM, in whose directory the file goes
+ * @name: the file's name
+ * @node: the file; @node->ops and @node->owner set by the caller
+ *
+ * The file shows one "name value" line per statistic. The caller removes
+ * it with gunyah_stats_debugfs_remove() before the owner goes; reads in
+ * progress are waited for. Without debugfs this does nothing.
+ *
+ * Context: Process context.
+ */
+void gunyah_vm_debugfs_add_stats(struct gunyah_vm *ghvm, const char *name,
+				 struct gunyah_stats_node *node)
+{
+	node->dentry = debugfs_create_file(name, 0400, ghvm->debugfs, node,
+					   &gunyah_stats_text_fops);
+}
+EXPORT_SYMBOL_GPL(gunyah_vm_debugfs_add_stats);
+
+/**
+ * gunyah_stats_debugfs_remove() - Remove a file of gunyah_vm_debugfs_add_stats()
+ * @node: the file
+ *
+ * Context: Process context.
+ */
+void gunyah_stats_debugfs_remove(struct gunyah_stats_node *node)
+{
+	debugfs_remove(node->dentry);
+	node->dentry = NULL;
+}
+EXPORT_SYMBOL_GPL(gunyah_stats_debugfs_remove);
+
+/**
+ * gunyah_vm_debugfs_init() - Create the debugfs directory of a new VM
+ * @ghvm: the VM
+ *
+ * The directory, gunyah/<pid>-<n> (the creator's process and a number),
+ * holds "stats", the VM's statistics, and a file per vCPU. It goes with
+ * the VM.
+ *
+ * Context: Process context.
+ */
+void gunyah_vm_debugfs_init(struct gunyah_vm *ghvm)
+{
+	struct gunyah_vm_manager *mgr = ghvm->mgr;
+	char name[32];
+
+	snprintf(name, sizeof(name), "%d-%d", task_tgid_nr(current),
+		 atomic_inc_return(&mgr->vm_seq));
+	ghvm->debugfs = debugfs_create_dir(name, mgr->debugfs);
+	ghvm->stats_node.ops = &gunyah_vm_stats_ops;
+	ghvm->stats_node.owner = ghvm;
+	gunyah_vm_debugfs_add_stats(ghvm, "stats", &ghvm->stats_node);
 }
