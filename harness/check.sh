@@ -49,7 +49,7 @@ if bash "$H/build.sh" test; then
 		--expect-suite gunyah_vcpu \
 		--expect-suite harness_boot \
 		$(for p in public full; do
-			for t in dev vm mem guest_mem lifecycle fn_registry eventfd vcpu irqfd_io sample trace debug; do
+			for t in dev vm mem guest_mem lifecycle fn_registry eventfd vcpu irqfd_io sample trace stats debug; do
 				echo --expect-suite "gunyah_${t}_$p"
 			done
 		  done) \

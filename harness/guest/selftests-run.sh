@@ -5,7 +5,7 @@
 # whose cases are the program's own TAP results, indented one level.
 cd "$(dirname "$0")" || exit 1
 
-tests="gunyah_dev_test gunyah_vm_test gunyah_mem_test gunyah_guest_mem_test gunyah_lifecycle_test gunyah_fn_registry_test gunyah_eventfd_test gunyah_vcpu_test gunyah_irqfd_io_test gunyah_sample_test gunyah_trace_test gunyah_debug_test"
+tests="gunyah_dev_test gunyah_vm_test gunyah_mem_test gunyah_guest_mem_test gunyah_lifecycle_test gunyah_fn_registry_test gunyah_eventfd_test gunyah_vcpu_test gunyah_irqfd_io_test gunyah_sample_test gunyah_trace_test gunyah_stats_test gunyah_debug_test"
 # gunyah_sample_test runs the sample VMM the initramfs has in /bin: without
 # it the test must fail, not skip.
 export GUNYAH_VMM=/bin/gunyah_vmm
