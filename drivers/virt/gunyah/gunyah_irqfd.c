@@ -78,9 +78,11 @@ static void gunyah_irqfd_ring_locked(struct gunyah_irqfd *irqfd)
 /*
  * Take @wait off the eventfd's wait queue, once: either the EPOLLHUP
  * callback or unbind does it, whichever comes first. Returns whether the
- * caller must.
+ * caller must. With @work the caller is the callback, and the work item
+ * that unhooks is queued under @lock: once unbind has seen @hooked false,
+ * the work it must flush is already queued.
  */
-static bool gunyah_irqfd_claim_unhook(struct gunyah_irqfd *irqfd)
+static bool gunyah_irqfd_claim_unhook(struct gunyah_irqfd *irqfd, bool work)
 {
 	unsigned long flags;
 	bool hooked;
@@ -88,6 +90,8 @@ static bool gunyah_irqfd_claim_unhook(struct gunyah_irqfd *irqfd)
 	spin_lock_irqsave(&irqfd->lock, flags);
 	hooked = irqfd->hooked;
 	irqfd->hooked = false;
+	if (hooked && work)
+		schedule_work(&irqfd->unhook);
 	spin_unlock_irqrestore(&irqfd->lock, flags);
 	return hooked;
 }
@@ -133,8 +137,7 @@ static int gunyah_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		 * wait queue needs the lock we are called under: do it from
 		 * a work item, unless unbind already is.
 		 */
-		if (gunyah_irqfd_claim_unhook(irqfd))
-			schedule_work(&irqfd->unhook);
+		gunyah_irqfd_claim_unhook(irqfd, true);
 	}
 
 	return ret;
@@ -267,7 +270,7 @@ static void gunyah_irqfd_unbind(struct gunyah_vm_function_instance *f)
 	 * Unhook from the eventfd unless its EPOLLHUP did; then wait for the
 	 * work item that does it. Either way no callback runs after this.
 	 */
-	if (gunyah_irqfd_claim_unhook(irqfd))
+	if (gunyah_irqfd_claim_unhook(irqfd, false))
 		gunyah_irqfd_unhook(irqfd);
 	flush_work(&irqfd->unhook);
 

@@ -420,6 +420,7 @@ int gunyah_vm_provide_page(struct gunyah_vm *ghvm, u64 gpa)
 		ret = gunyah_error_remap(gerr);
 		goto out_put;
 	}
+	/* Counted once donated: the page is the guest's, mapped or not. */
 	atomic64_add(op.map.size >> PAGE_SHIFT,
 		     &ghvm->stats[GUNYAH_VM_STAT_PAGES_PROVIDED]);
 	gerr = gunyah_hypercall_addrspace_map(ghvm->addrspace_capid,

@@ -6,6 +6,7 @@
  * keeps nothing of its eventfd.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -467,6 +468,49 @@ TEST_F(eventfd, add_remove_many)
 			ASSERT_EQ(0, close(efd));
 	}
 	/* The fixture's three fds are still open. */
+	EXPECT_EQ(self->fds + 3, gh_count_fds());
+}
+
+/* The eventfd closed by another thread while the irqfd is removed */
+struct closer {
+	pthread_barrier_t go;
+	int efd;
+	int ret;
+};
+
+static void *closer_fn(void *arg)
+{
+	struct closer *c = arg;
+
+	pthread_barrier_wait(&c->go);
+	c->ret = close(c->efd);
+	return NULL;
+}
+
+/*
+ * The eventfd's release and the irqfd's removal race: each time one of
+ * them takes the irqfd off the eventfd, the other waits for it, and the
+ * fds balance at the end (a use after free shows in the kernel log).
+ */
+TEST_F(eventfd, close_races_remove)
+{
+	int vm = self->v.vm, i;
+	struct closer c;
+	pthread_t t;
+
+	for (i = 0; i < 300; i++) {
+		c.efd = eventfd(0, EFD_CLOEXEC);
+		ASSERT_LE(0, c.efd);
+		ASSERT_EQ(0, irqfd_add(vm, c.efd, 200,
+				       i & 1 ? GUNYAH_IRQFD_FLAGS_LEVEL : 0));
+		ASSERT_EQ(0, pthread_barrier_init(&c.go, NULL, 2));
+		ASSERT_EQ(0, pthread_create(&t, NULL, closer_fn, &c));
+		pthread_barrier_wait(&c.go);
+		EXPECT_EQ(0, irqfd_remove(vm, 200));
+		ASSERT_EQ(0, pthread_join(t, NULL));
+		pthread_barrier_destroy(&c.go);
+		ASSERT_EQ(0, c.ret);
+	}
 	EXPECT_EQ(self->fds + 3, gh_count_fds());
 }
 

@@ -267,6 +267,21 @@ static void trace_wait(struct __test_metadata *_metadata, char **trace,
 	}
 }
 
+/*
+ * Wait for the simulated RM (if it says what it holds) to forget the VMs
+ * of earlier tests, then empty the trace of their teardown.
+ */
+static void rm_idle(struct __test_metadata *_metadata)
+{
+	struct rm_state st;
+
+	if (rm_state_available())
+		ASSERT_EQ(0, rm_state_wait_idle(&st))
+			TH_LOG("vms %lu parcels %lu: the RM is not idle",
+			       st.vms, st.parcels);
+	ASSERT_EQ(0, trace_write("trace", ""));
+}
+
 /* A guest's life, event by event */
 TEST_F(trace, guest)
 {
@@ -382,16 +397,12 @@ TEST_F(trace, mem_share)
 {
 	unsigned long long vmid, handle, size, extents, rm_vmid, pages;
 	struct gh_vm *v = &self->g.v;
-	struct rm_state st;
 	unsigned int vms;
 	char f[256], trans[16];
 	int ret;
 
 	/* The RM must list no VM but ours. */
-	if (rm_state_available())
-		ASSERT_EQ(0, rm_state_wait_idle(&st))
-			TH_LOG("vms %lu parcels %lu: the RM is not idle",
-			       st.vms, st.parcels);
+	rm_idle(_metadata);
 
 	ret = gh_vm_setup(v, GH_STEP_CREATE_GUEST_MEM);
 	ASSERT_EQ(0, ret) TH_LOG("VM and guest memory: %s", strerror(-ret));
@@ -456,6 +467,9 @@ TEST_F(trace, rm_reply_error)
 	unsigned int i, sent = 0, errors = 0;
 	char f[256], s[256];
 	int ret;
+
+	/* No reply of an earlier test's teardown is to be seen. */
+	rm_idle(_metadata);
 
 	ret = gh_vm_setup(v, GH_STEP_SET_DTB_CONFIG);
 	ASSERT_EQ(0, ret) TH_LOG("VM up to its devicetree: %s", strerror(-ret));
