@@ -8,7 +8,7 @@ variant=${1:?variant}
 case $variant in
 test)	frags=(base debug kunit gunyah-m) ;;	# what make run and make check boot
 bisect)	frags=(base gunyah-y) ;;		# built-in, built after every patch
-bench)	frags=(base kunit gunyah-m) ;;		# make bench: no debug options
+bench)	frags=(base kunit gunyah-m bench) ;;	# make bench: no debug options
 *)	die "unknown variant $variant" ;;
 esac
 
