@@ -32,7 +32,9 @@
  * @level: level triggered: the doorbell masks its flag until the guest
  *         acknowledges the interrupt
  * @lock: protects @ghrsc, @pending and @hooked; taken inside the
- *        eventfd's wait-queue lock, with interrupts disabled
+ *        eventfd's wait-queue lock, with interrupts disabled. The
+ *        EPOLLHUP callback queues @unhook under it, so that unbind, which
+ *        reads @hooked under it, always finds that work queued.
  * @ghrsc: the doorbell, once the VM started; NULL before
  * @pending: the eventfd was signalled before the doorbell existed
  * @hooked: @wait is on the eventfd's wait queue and nobody has started to
